@@ -288,5 +288,5 @@ export function parseRecord<S extends z.ZodType>(
       { category: 'fe', disposition: 'pause', details: { commitSeq: where.commitSeq.toString(), type: where.type } },
     );
   }
-  return result.data as z.infer<S>;
+  return result.data;
 }
