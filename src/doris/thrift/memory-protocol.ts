@@ -2,13 +2,23 @@
 // into and read from one buffer directly instead of through a small Buffer per value, which
 // makes large replies (getMeta of a big database, snapshots) several times cheaper to encode
 // and decode. The wire format is exactly TBinaryProtocol's.
-import type { BufferReader, BufferWriter } from './byte-io.js';
 import { BigIntBinaryProtocol } from './protocol.js';
 
 export class MemoryBinaryProtocol extends BigIntBinaryProtocol {}
 
+/** The parts of BufferWriter and BufferReader used here (one of them is the transport). */
+interface MemoryTransport {
+  writeInt8(v: number): void;
+  writeInt16(v: number): void;
+  writeInt32(v: number): void;
+  writeDouble(v: number): void;
+  writeBigInt64(v: bigint): void;
+  writeUtf8(s: string, byteLength: number): void;
+  readBigInt64(): bigint;
+}
+
 interface Bound {
-  trans: BufferWriter & BufferReader;
+  trans: MemoryTransport;
 }
 
 const fallbackWriteI64 = (BigIntBinaryProtocol.prototype as unknown as { writeI64(this: Bound, v: unknown): void }).writeI64;
