@@ -21,9 +21,11 @@ interface Bound {
   trans: MemoryTransport;
 }
 
-const fallbackWriteI64 = (BigIntBinaryProtocol.prototype as unknown as { writeI64(this: Bound, v: unknown): void }).writeI64;
-const fallbackWriteString = (BigIntBinaryProtocol.prototype as unknown as { writeString(this: Bound, v: unknown): void })
-  .writeString;
+interface Fallbacks {
+  writeI64: (this: Bound, v: unknown) => void;
+  writeString: (this: Bound, v: unknown) => void;
+}
+const fallback = BigIntBinaryProtocol.prototype as unknown as Fallbacks;
 
 Object.assign(MemoryBinaryProtocol.prototype, {
   writeByte(this: Bound, v: number): void {
@@ -40,10 +42,10 @@ Object.assign(MemoryBinaryProtocol.prototype, {
   },
   writeI64(this: Bound, v: unknown): void {
     if (typeof v === 'bigint') this.trans.writeBigInt64(BigInt.asIntN(64, v));
-    else fallbackWriteI64.call(this, v); // decimal strings, safe numbers, node-int64
+    else fallback.writeI64.call(this, v); // decimal strings, safe numbers, node-int64
   },
   writeString(this: Bound, v: unknown): void {
-    if (typeof v !== 'string') return fallbackWriteString.call(this, v);
+    if (typeof v !== 'string') return fallback.writeString.call(this, v);
     const len = Buffer.byteLength(v, 'utf8');
     this.trans.writeInt32(len);
     this.trans.writeUtf8(v, len);
