@@ -1,0 +1,137 @@
+// The syncer's own metadata store: job definitions, progress checkpoints, the syncer registry
+// and settings. One port, two adapters (sqlite/, mysql/), one conformance suite
+// (test/support/meta-store-conformance.ts). Tables stay compatible with the Go syncer:
+// jobs(job_name, job_info, belong_to), progresses(job_name, progress), syncers(host_info,
+// timestamp); ours: jobs.epoch (fencing), settings, schema_migrations.
+import { CcrError } from '../errors/ccr-error.js';
+
+export const MetaStoreErrorCode = {
+  /** The store cannot be reached or failed; transient unless the message says otherwise. */
+  UNAVAILABLE: 'CCR_M0001',
+  /** A fenced write found the job owned by another syncer or at another epoch. */
+  FENCED: 'CCR_M0002',
+  /** addJob: a job with this name exists. */
+  DUPLICATE: 'CCR_M0003',
+  /** The store's schema is newer than this build, or a migration failed. */
+  SCHEMA: 'CCR_M0004',
+} as const;
+
+/** A job row. */
+export interface StoredJob {
+  readonly name: string;
+  /** job_info JSON, as written (the store does not interpret it). */
+  readonly jobInfo: string;
+  /** The owning syncer's identity, host:port. */
+  readonly belongTo: string;
+  /** Bumped on every ownership change; fenced writes compare it. */
+  readonly epoch: bigint;
+}
+
+/** Condition of a fenced write: the job row must still be owned by `owner` at `epoch`. */
+export interface Fence {
+  readonly owner: string;
+  readonly epoch: bigint;
+}
+
+export interface SyncerRow {
+  readonly hostInfo: string;
+  /** Unix nanoseconds, written by the syncer's own clock (as the Go syncer does). */
+  readonly timestampNs: bigint;
+}
+
+/** Thrown by fenced writes when the job moved to another owner or epoch (or was deleted). */
+export class FencedError extends CcrError {
+  constructor(job: string, fence: Fence) {
+    super(
+      MetaStoreErrorCode.FENCED,
+      `job ${job} is no longer owned by ${fence.owner} at epoch ${fence.epoch}; this syncer must stop running it`,
+      { category: 'meta-store', disposition: 'abort', details: { job, owner: fence.owner } },
+    );
+    this.name = 'FencedError';
+  }
+}
+
+/**
+ * Every method takes a required AbortSignal: abort stops waiting (a retry back-off, a pool
+ * queue) and rejects with the signal's reason; a statement already sent to the database may
+ * still complete. Failures are CcrErrors with category 'meta-store': UNAVAILABLE (retry
+ * later), FENCED, DUPLICATE, SCHEMA. Messages never contain the store password.
+ */
+export interface MetaStore {
+  /** 'sqlite3' or 'mysql', for logs. */
+  readonly kind: string;
+
+  /**
+   * Creates missing tables and applies pending numbered migrations. Idempotent; safe when
+   * several syncers start against the same database at once. Called once before use.
+   */
+  migrate(signal: AbortSignal): Promise<void>;
+
+  /** Inserts a job with epoch 0. Rejects with DUPLICATE when the name exists. */
+  addJob(name: string, jobInfo: string, belongTo: string, signal: AbortSignal): Promise<void>;
+
+  /** The job row, or undefined. */
+  getJob(name: string, signal: AbortSignal): Promise<StoredJob | undefined>;
+
+  /** All job rows of all syncers, ordered by name. */
+  listJobs(signal: AbortSignal): Promise<StoredJob[]>;
+
+  /** The job rows owned by `owner`, ordered by name. */
+  listJobsOwnedBy(owner: string, signal: AbortSignal): Promise<StoredJob[]>;
+
+  /**
+   * Replaces job_info. Without a fence: rejects FENCED only if the job does not exist. With
+   * a fence: rejects FENCED unless the row matches it. Idempotent.
+   */
+  updateJob(name: string, jobInfo: string, signal: AbortSignal, fence?: Fence): Promise<void>;
+
+  /**
+   * Sets belong_to = `owner` and increments the epoch, if the row matches `fence` (when
+   * given). Resolves to the new epoch; rejects FENCED when the job is gone or does not match.
+   */
+  transferJob(name: string, owner: string, signal: AbortSignal, fence?: Fence): Promise<bigint>;
+
+  /**
+   * Deletes the job and its progress in one transaction. Resolves false when the job did not
+   * exist (nothing to do); with a fence, rejects FENCED when the row does not match.
+   */
+  removeJob(name: string, signal: AbortSignal, fence?: Fence): Promise<boolean>;
+
+  /** The stored progress JSON, or undefined before the first checkpoint. */
+  getProgress(name: string, signal: AbortSignal): Promise<string | undefined>;
+
+  /**
+   * Upserts the progress JSON (MySQL stores it base64-encoded, SQLite raw, like the Go
+   * syncer). With a fence, the job row must match it (checked in the same transaction).
+   * Retries a transient failure a bounded number of times with back-off, then rejects
+   * UNAVAILABLE. Idempotent.
+   */
+  updateProgress(name: string, progress: string, signal: AbortSignal, fence?: Fence): Promise<void>;
+
+  /** Upserts this syncer's registry row (host_info, timestamp). */
+  upsertSyncer(hostInfo: string, timestampNs: bigint, signal: AbortSignal): Promise<void>;
+
+  /** All registry rows, ordered by host_info. */
+  listSyncers(signal: AbortSignal): Promise<SyncerRow[]>;
+
+  /** A setting (for example the monitor interval), or undefined. */
+  getSetting(key: string, signal: AbortSignal): Promise<string | undefined>;
+
+  /** Upserts a setting. */
+  setSetting(key: string, value: string, signal: AbortSignal): Promise<void>;
+
+  /** Closes connections. Idempotent; other calls reject afterwards. */
+  close(): Promise<void>;
+}
+
+export function storeUnavailable(message: string, cause?: unknown): CcrError {
+  return new CcrError(MetaStoreErrorCode.UNAVAILABLE, message, { category: 'meta-store', disposition: 'retry', cause });
+}
+
+export function duplicateJob(name: string): CcrError {
+  return new CcrError(MetaStoreErrorCode.DUPLICATE, `job ${name} already exists`, { category: 'meta-store', disposition: 'abort' });
+}
+
+export function schemaError(message: string, cause?: unknown): CcrError {
+  return new CcrError(MetaStoreErrorCode.SCHEMA, message, { category: 'meta-store', disposition: 'pause', cause });
+}
