@@ -175,6 +175,8 @@ function* scanMessage(c: Cursor): Generator<void, number, void> {
   c.header = { name, type, seqid };
   if (type < 1 || type > 4) c.fail(`invalid message type ${type}`);
   yield* scanStruct(c, 1);
+  // wait() checks the limit only when it has to wait; bytes that had already arrived are checked here.
+  if (c.pos > c.limit) c.fail(`message exceeds the ${c.limit}-byte limit`);
   return c.pos;
 }
 
