@@ -53,8 +53,8 @@ export class BeClient implements BackendService {
 
   /**
    * Waits for an ingest slot of this BE, then calls ingest_binlog. The wait for a slot does not
-   * count against the RPC deadline. Not idempotent on the BE's side only in cost: a repeated
-   * ingest of the same rowset into the same txn counts as success (PUSH_TRANSACTION_ALREADY_EXIST).
+   * count against the RPC deadline; an abort while waiting rejects without calling. Safe to
+   * repeat: the BE treats a rowset already ingested into the txn as success.
    */
   ingest_binlog(req: TIngestBinlogRequest, signal: AbortSignal): Promise<TIngestBinlogResult> {
     return this.limiter.run(signal, () => this.client.call(BACKEND_CODECS.ingest_binlog, req, signal));
