@@ -16,10 +16,6 @@ export class BufferReader {
     this.pos = start;
   }
 
-  get position(): number {
-    return this.pos;
-  }
-
   private take(n: number): number {
     if (n < 0 || this.pos + n > this.end) throw new ThriftProtocolError('message truncated');
     const at = this.pos;

@@ -282,11 +282,6 @@ export class MessageReader {
 
   constructor(private readonly options: MessageReaderOptions) {}
 
-  /** True while part of a message is buffered. */
-  get midMessage(): boolean {
-    return this.acc.len > 0;
-  }
-
   push(chunk: Buffer): ReadResult {
     const messages: Buffer[] = [];
     if (this.failed) return { messages };

@@ -63,7 +63,3 @@ export class RpcError extends CcrError {
     this.applicationType = options.applicationType;
   }
 }
-
-export function isRpcError(err: unknown, kind?: RpcErrorKind): err is RpcError {
-  return err instanceof RpcError && (kind === undefined || err.kind === kind);
-}
