@@ -1,9 +1,10 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FRONTEND_METHODS, type FrontendService } from '../ports.js';
+import type { FrontendService } from '../ports.js';
 import type { TGetBinlogRequest, TGetBinlogResult } from '../types.js';
 import { ThriftClient, type RpcCallEvent } from './client.js';
 import { ApplicationExceptionType, BACKEND_CODECS, FRONTEND_CODECS, encodeReply, readMessage } from './codec.js';
+import { feHandler } from './handlers.test-helpers.js';
 import { MessageReader } from './message-reader.js';
 import { RpcError } from './rpc-error.js';
 import { DropConnection, startThriftServer, type ThriftServer } from './server.js';
@@ -12,11 +13,6 @@ const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-function feHandler(overrides: Partial<FrontendService>): FrontendService {
-  const missing = (): Promise<never> => Promise.reject(new Error('not implemented'));
-  return Object.fromEntries(FRONTEND_METHODS.map((m) => [m, overrides[m] ?? missing])) as unknown as FrontendService;
-}
 
 /** getBinlog answers with the request's prev_commit_seq + 1 and echoes the db name. */
 const echo = async (req: TGetBinlogRequest): Promise<TGetBinlogResult> => ({

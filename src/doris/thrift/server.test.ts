@@ -1,7 +1,7 @@
 import net from 'node:net';
 import thrift from 'thrift';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FRONTEND_METHODS, type FrontendService } from '../ports.js';
+import type { FrontendService } from '../ports.js';
 import type { TGetBinlogRequest, TGetBinlogResult } from '../types.js';
 import { ThriftClient } from './client.js';
 import {
@@ -17,6 +17,7 @@ import {
 } from './codec.js';
 import FrontendServiceGen from './gen/FrontendService.js';
 import ttypes from './gen/ccr_types.js';
+import { feHandler } from './handlers.test-helpers.js';
 import { MessageReader } from './message-reader.js';
 import { BigIntBinaryProtocol } from './protocol.js';
 import { startThriftServer, type ThriftServer } from './server.js';
@@ -25,11 +26,6 @@ const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-function feHandler(overrides: Partial<FrontendService>): FrontendService {
-  const missing = (): Promise<never> => Promise.reject(new Error('not implemented'));
-  return Object.fromEntries(FRONTEND_METHODS.map((m) => [m, overrides[m] ?? missing])) as unknown as FrontendService;
-}
 
 const echo = async (req: TGetBinlogRequest): Promise<TGetBinlogResult> => ({
   status: { status_code: 0 },
