@@ -56,7 +56,7 @@ export class MetaMismatchError extends CcrError {
     message: string,
     readonly srcTableId: bigint,
   ) {
-    super('CCR_R0201', message, {
+    super('CCR_E0201', message, {
       category: 'meta',
       disposition: 'partial-sync',
       details: { srcTableId: srcTableId.toString() },
@@ -193,7 +193,7 @@ function planTablets(
     );
     if (sources.length === 0) {
       throw new CcrError(
-        'CCR_R0202',
+        'CCR_E0202',
         `no live source replica of tablet ${srcTablet.id} has version ${version} yet`,
         { category: 'meta', disposition: 'retry', details: { tabletId: srcTablet.id.toString() } },
       );
@@ -205,7 +205,7 @@ function planTablets(
       const source = sources[cursor % sources.length];
       const srcBackend = source?.backend_id === undefined ? undefined : input.srcBackends.get(source.backend_id);
       if (!srcBackend) {
-        throw new CcrError('CCR_R0203', `source backend ${source?.backend_id} of tablet ${srcTablet.id} is unknown`, {
+        throw new CcrError('CCR_E0203', `source backend ${source?.backend_id} of tablet ${srcTablet.id} is unknown`, {
           category: 'meta',
           disposition: 'retry',
         });

@@ -150,7 +150,7 @@ export function encodeProgress(jobName: string, p: Progress): string {
 
 function corrupt(jobName: string, why: string): CcrError {
   return new CcrError(
-    'CCR_R0102',
+    'CCR_E0102',
     `stored progress of job ${jobName} is unreadable (${why}); ` +
       'force a full sync with /job_skip_binlog {"skip_by":"fullsync"} or delete and recreate the job',
     { category: 'meta-store', disposition: 'pause', details: { job: jobName } },

@@ -261,7 +261,7 @@ export function parseRecord<S extends z.ZodType>(
 ): z.infer<S> {
   const what = `binlog ${where.commitSeq} (${binlogTypeName(where.type)})`;
   if (data === undefined) {
-    throw new CcrError('CCR_R0101', `${what} has no data payload`, {
+    throw new CcrError('CCR_E0101', `${what} has no data payload`, {
       category: 'fe',
       disposition: 'pause',
       details: { commitSeq: where.commitSeq.toString(), type: where.type },
@@ -271,7 +271,7 @@ export function parseRecord<S extends z.ZodType>(
   try {
     raw = parseJsonBig(data);
   } catch (err) {
-    throw new CcrError('CCR_R0101', `${what} carries invalid JSON: ${(err as Error).message}`, {
+    throw new CcrError('CCR_E0101', `${what} carries invalid JSON: ${(err as Error).message}`, {
       category: 'fe',
       disposition: 'pause',
       cause: err,
@@ -282,7 +282,7 @@ export function parseRecord<S extends z.ZodType>(
     const issue = result.error.issues[0];
     const path = issue ? issue.path.join('.') : '';
     throw new CcrError(
-      'CCR_R0101',
+      'CCR_E0101',
       `${what} has an unexpected payload${path ? ` at "${path}"` : ''}: ${issue?.message ?? 'invalid'}; ` +
         'the source Doris version may be newer than this syncer supports',
       { category: 'fe', disposition: 'pause', details: { commitSeq: where.commitSeq.toString(), type: where.type } },
