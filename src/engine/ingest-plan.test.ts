@@ -97,6 +97,9 @@ describe('planIngest', () => {
     lagging.partitions![0]!.indexes![0]!.tablets![0]!.replicas![0]!.version = 4n; // BE 1 behind
     const plan = planIngest(input({ srcMeta: { ...src, tables: [lagging] }, mapSourceHost: (h) => `pub-${h}` }));
     expect(plan.calls[0]!.request.remote_host).toBe('pub-10.0.0.2');
+    // Planning from cached metadata does not trust its stale versions.
+    const cached = planIngest(input({ srcMeta: { ...src, tables: [lagging] }, requireVersion: false }));
+    expect(cached.calls[0]!.request.remote_host).toBe('10.0.0.1');
   });
 
   it('reports a partition or tablet mismatch as MetaMismatchError naming the source table', () => {

@@ -36,6 +36,12 @@ export interface IngestPlanInput {
   shadowIndexes: ReadonlyMap<bigint, bigint>;
   /** Rewrites a source BE host the destination BEs must reach (host mapping). */
   mapSourceHost?: (host: string) => string;
+  /**
+   * Only pull from source replicas whose version reached the binlog's (default true). Cached
+   * source metadata carries stale replica versions, so callers planning from the cache turn
+   * this off and re-plan with fresh metadata if an ingest fails.
+   */
+  requireVersion?: boolean;
 }
 
 export interface IngestPlan {
@@ -189,7 +195,10 @@ function planTablets(
     const destTablet = destTablets[i];
     if (!destTablet || srcTablet.id === undefined || destTablet.id === undefined) return;
     const sources = (srcTablet.replicas ?? []).filter(
-      (r) => r.backend_id !== undefined && (r.version ?? -1n) >= version && input.srcBackends.get(r.backend_id)?.is_alive !== false,
+      (r) =>
+        r.backend_id !== undefined &&
+        (input.requireVersion === false || (r.version ?? -1n) >= version) &&
+        input.srcBackends.get(r.backend_id)?.is_alive !== false,
     );
     if (sources.length === 0) {
       throw new CcrError(
