@@ -112,7 +112,8 @@ export class ClusterSide {
     try {
       return await fn();
     } catch (err) {
-      outcome = err instanceof CcrError ? String(err.details?.kind ?? 'error') : 'error';
+      const kind = err instanceof CcrError ? err.details?.kind : undefined;
+      outcome = typeof kind === 'string' ? kind : 'error';
       throw err;
     } finally {
       this.metrics.sqlDuration.observe({ side: this.side, outcome }, (performance.now() - start) / 1000);
