@@ -1,0 +1,156 @@
+// The MetaStore contract, run against every adapter (sqlite, mysql). Each adapter's test file
+// calls registerMetaStoreConformance with a factory that returns a fresh, empty store.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CcrError } from '../../src/errors/ccr-error.js';
+import type { MetaStore } from '../../src/meta-store/meta-store.js';
+import { MetaStoreErrorCode } from '../../src/meta-store/meta-store.js';
+
+export interface StoreHandle {
+  readonly store: MetaStore;
+  /** Drops whatever the factory created. */
+  cleanup(): Promise<void>;
+}
+
+const signal = new AbortController().signal;
+
+async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (err) {
+    expect(err).toBeInstanceOf(CcrError);
+    return (err as CcrError).code;
+  }
+  throw new Error('expected a rejection');
+}
+
+export function registerMetaStoreConformance(name: string, makeStore: () => Promise<StoreHandle>): void {
+  describe(`MetaStore conformance: ${name}`, () => {
+    let handle: StoreHandle;
+    let store: MetaStore;
+
+    beforeEach(async () => {
+      handle = await makeStore();
+      store = handle.store;
+      await store.migrate(signal);
+    });
+
+    afterEach(async () => {
+      await store.close();
+      await handle.cleanup();
+    });
+
+    it('migrates idempotently', async () => {
+      await store.migrate(signal);
+      await store.migrate(signal);
+      expect(await store.listJobs(signal)).toEqual([]);
+    });
+
+    it('adds, reads and lists jobs; a duplicate name is rejected', async () => {
+      await store.addJob('b', '{"name":"b"}', 'h1:9190', signal);
+      await store.addJob('a', '{"name":"a"}', 'h2:9190', signal);
+      expect(await store.getJob('a', signal)).toEqual({ name: 'a', jobInfo: '{"name":"a"}', belongTo: 'h2:9190', epoch: 0n });
+      expect(await store.getJob('zz', signal)).toBeUndefined();
+      expect((await store.listJobs(signal)).map((j) => j.name)).toEqual(['a', 'b']);
+      expect((await store.listJobsOwnedBy('h1:9190', signal)).map((j) => j.name)).toEqual(['b']);
+      expect(await codeOf(store.addJob('a', '{}', 'h3:9190', signal))).toBe(MetaStoreErrorCode.DUPLICATE);
+      expect((await store.getJob('a', signal))?.belongTo).toBe('h2:9190');
+    });
+
+    it('keeps quotes, backslashes and unicode intact (values are parameters)', async () => {
+      const nasty = `j'1"; DROP TABLE jobs; -- \\ ✓`;
+      const info = JSON.stringify({ name: nasty, note: "it's \\ \"quoted\" 数据" });
+      await store.addJob(nasty, info, "o'wner:1", signal);
+      await store.updateProgress(nasty, info, signal);
+      expect(await store.getJob(nasty, signal)).toMatchObject({ jobInfo: info, belongTo: "o'wner:1" });
+      expect(await store.getProgress(nasty, signal)).toBe(info);
+      expect(await store.listJobs(signal)).toHaveLength(1);
+    });
+
+    it('stores job_info and progress far larger than 64 KB', async () => {
+      const big = JSON.stringify({ data: 'x'.repeat(300_000) });
+      await store.addJob('big', big, 'h:1', signal);
+      await store.updateJob('big', big + ' ', signal);
+      await store.updateProgress('big', big, signal);
+      expect((await store.getJob('big', signal))?.jobInfo).toBe(big + ' ');
+      expect(await store.getProgress('big', signal)).toBe(big);
+    });
+
+    it('fences job updates on owner and epoch', async () => {
+      await store.addJob('j', 'v0', 'me:1', signal);
+      await store.updateJob('j', 'v1', signal, { owner: 'me:1', epoch: 0n });
+      expect(await codeOf(store.updateJob('j', 'x', signal, { owner: 'other:1', epoch: 0n }))).toBe(MetaStoreErrorCode.FENCED);
+      expect(await codeOf(store.updateJob('j', 'x', signal, { owner: 'me:1', epoch: 1n }))).toBe(MetaStoreErrorCode.FENCED);
+      expect(await codeOf(store.updateJob('missing', 'x', signal))).toBe(MetaStoreErrorCode.FENCED);
+      expect((await store.getJob('j', signal))?.jobInfo).toBe('v1');
+      await store.updateJob('j', 'v2', signal);
+      expect((await store.getJob('j', signal))?.jobInfo).toBe('v2');
+    });
+
+    it('transfers ownership by bumping the epoch, which fences the old owner', async () => {
+      await store.addJob('j', 'v0', 'a:1', signal);
+      expect(await store.transferJob('j', 'b:1', signal, { owner: 'a:1', epoch: 0n })).toBe(1n);
+      expect(await store.getJob('j', signal)).toMatchObject({ belongTo: 'b:1', epoch: 1n });
+      expect(await codeOf(store.updateProgress('j', '{}', signal, { owner: 'a:1', epoch: 0n }))).toBe(MetaStoreErrorCode.FENCED);
+      expect(await codeOf(store.transferJob('j', 'c:1', signal, { owner: 'a:1', epoch: 0n }))).toBe(MetaStoreErrorCode.FENCED);
+      expect(await store.transferJob('j', 'c:1', signal)).toBe(2n);
+      expect(await codeOf(store.transferJob('nope', 'c:1', signal))).toBe(MetaStoreErrorCode.FENCED);
+    });
+
+    it('upserts progress, fenced when asked', async () => {
+      await store.addJob('j', '{}', 'me:1', signal);
+      expect(await store.getProgress('j', signal)).toBeUndefined();
+      await store.updateProgress('j', '{"prev_commit_seq":1}', signal, { owner: 'me:1', epoch: 0n });
+      await store.updateProgress('j', '{"prev_commit_seq":2}', signal, { owner: 'me:1', epoch: 0n });
+      await store.updateProgress('j', '{"prev_commit_seq":2}', signal, { owner: 'me:1', epoch: 0n });
+      expect(await store.getProgress('j', signal)).toBe('{"prev_commit_seq":2}');
+      expect(await codeOf(store.updateProgress('j', '{"prev_commit_seq":3}', signal, { owner: 'x:1', epoch: 0n }))).toBe(
+        MetaStoreErrorCode.FENCED,
+      );
+      expect(await codeOf(store.updateProgress('gone', '{}', signal, { owner: 'me:1', epoch: 0n }))).toBe(MetaStoreErrorCode.FENCED);
+      expect(await store.getProgress('j', signal)).toBe('{"prev_commit_seq":2}');
+      expect(await store.getProgress('gone', signal)).toBeUndefined();
+    });
+
+    it('removes a job and its progress together', async () => {
+      await store.addJob('j', '{}', 'me:1', signal);
+      await store.updateProgress('j', '{}', signal);
+      expect(await codeOf(store.removeJob('j', signal, { owner: 'x:1', epoch: 0n }))).toBe(MetaStoreErrorCode.FENCED);
+      expect(await store.getJob('j', signal)).toBeDefined();
+      expect(await store.removeJob('j', signal, { owner: 'me:1', epoch: 0n })).toBe(true);
+      expect(await store.getJob('j', signal)).toBeUndefined();
+      expect(await store.getProgress('j', signal)).toBeUndefined();
+      expect(await store.removeJob('j', signal)).toBe(false);
+    });
+
+    it('registers syncers with nanosecond timestamps', async () => {
+      const ts = 1_732_280_000_123_456_789n;
+      await store.upsertSyncer('b:1', ts, signal);
+      await store.upsertSyncer('a:1', 1n, signal);
+      await store.upsertSyncer('a:1', ts + 1n, signal);
+      expect(await store.listSyncers(signal)).toEqual([
+        { hostInfo: 'a:1', timestampNs: ts + 1n },
+        { hostInfo: 'b:1', timestampNs: ts },
+      ]);
+    });
+
+    it('reads and writes settings', async () => {
+      expect(await store.getSetting('monitor_interval_seconds', signal)).toBeUndefined();
+      await store.setSetting('monitor_interval_seconds', '120', signal);
+      await store.setSetting('monitor_interval_seconds', '30', signal);
+      expect(await store.getSetting('monitor_interval_seconds', signal)).toBe('30');
+    });
+
+    it('rejects calls after close, and close is idempotent', async () => {
+      await store.close();
+      await store.close();
+      expect(await codeOf(store.listJobs(signal))).toBe(MetaStoreErrorCode.UNAVAILABLE);
+    });
+
+    it('rejects with the abort reason when the signal is already aborted', async () => {
+      const ac = new AbortController();
+      const reason = new Error('stop');
+      ac.abort(reason);
+      await expect(store.listJobs(ac.signal)).rejects.toBe(reason);
+    });
+  });
+}
