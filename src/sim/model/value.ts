@@ -130,7 +130,17 @@ export function coerceValue(v: Value, type: ColumnType): Value {
       if (Buffer.byteLength(s) > max) throw new ValueError(`value is too long for ${type.name}(${max})`);
       return s;
     }
-    default:
+    case 'STRING':
+    case 'JSON':
+    case 'VARIANT':
+    case 'HLL':
+    case 'BITMAP':
+    case 'QUANTILE_STATE':
+    case 'IPV4':
+    case 'IPV6':
+    case 'ARRAY':
+    case 'MAP':
+    case 'STRUCT':
       return typeof v === 'string' ? v : String(v);
   }
 }
