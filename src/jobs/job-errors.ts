@@ -12,6 +12,10 @@ export const JobErrorCode = {
   PASSWORD_UNREADABLE: 'CCR_J0007',
   NO_ENGINE: 'CCR_J0008',
   SHUTTING_DOWN: 'CCR_J0009',
+  /** Abort reasons handed to a runner's signal; never shown as errors. */
+  PAUSED: 'CCR_J0010',
+  DELETED: 'CCR_J0011',
+  UNLOADED: 'CCR_J0012',
 } as const;
 
 export function jobNotFound(name: string): CcrError {

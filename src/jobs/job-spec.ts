@@ -107,7 +107,7 @@ export function newJobSpec(req: CreateJobRequest): JobSpec {
   }
   if ((req.src.table === '') !== (req.dest.table === '')) {
     throw invalidJobRequest(
-      req.src.table === '' ? 'dest.table' : 'src.table',
+      req.src.table === '' ? 'src.table' : 'dest.table',
       'set src.table and dest.table both (table sync) or neither (database sync)',
     );
   }

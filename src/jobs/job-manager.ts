@@ -1,0 +1,398 @@
+// Owns the jobs of this syncer: their persisted definitions, their state (running/paused) and
+// one runner each. Control operations persist first and then tell the runner; read-only
+// operations answer from the runner's published snapshot and never wait on a running step.
+import { CcrError, errorMessage } from '../errors/ccr-error.js';
+import type { Fence, MetaStore, StoredJob } from '../meta-store/meta-store.js';
+import { FencedError, MetaStoreErrorCode } from '../meta-store/meta-store.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import { isAbortError, raceAbort } from '../util/abort.js';
+import type { JobErrorInfo, JobRunner, JobStatusSnapshot, LagInfo, RunOutcome, SyncEngine } from './engine.js';
+import { EMPTY_SNAPSHOT } from './engine.js';
+import { jobAlreadyExists, jobBusy, JobErrorCode, jobNotFound, shuttingDown } from './job-errors.js';
+import type { CreateJobRequest, JobSpec, SkipIntent } from './job-spec.js';
+import { decodeJobInfo, encodeJobInfo, newJobSpec, publicJobInfo } from './job-spec.js';
+import type { JobStatus } from './job-status.js';
+import { jobStatus } from './job-status.js';
+import type { PasswordCipher } from './password-cipher.js';
+import { SerialQueue } from './serial-queue.js';
+
+export interface JobManagerOptions {
+  readonly store: MetaStore;
+  readonly engine: SyncEngine;
+  /** This syncer's identity (host:port), the jobs.belong_to value of its jobs. */
+  readonly identity: string;
+  readonly cipher: PasswordCipher;
+  readonly log: Logger;
+  readonly metrics: Metrics;
+}
+
+/** Where a job lives, for the HTTP layer's ownership redirect. */
+export type JobLocation = { readonly kind: 'local' } | { readonly kind: 'remote'; readonly owner: string };
+
+interface Entry {
+  readonly name: string;
+  /** undefined when the stored job could not be loaded (see loadError). */
+  spec: JobSpec | undefined;
+  epoch: bigint;
+  runner: JobRunner | undefined;
+  readonly loadError: JobErrorInfo | undefined;
+  run: { readonly controller: AbortController; readonly done: Promise<void> } | undefined;
+  readonly queue: SerialQueue;
+  readonly log: Logger;
+}
+
+export class JobManager {
+  private readonly entries = new Map<string, Entry>();
+  private readonly creating = new Set<string>();
+  private readonly background = new Set<Promise<void>>();
+  private readonly lifetime = new AbortController();
+  private stopping: Promise<void> | undefined;
+  private readonly log: Logger;
+
+  constructor(private readonly o: JobManagerOptions) {
+    this.log = o.log.child({ component: 'job-manager' });
+  }
+
+  /** Loads the jobs this syncer owns and starts the running ones. */
+  async start(signal: AbortSignal): Promise<void> {
+    const rows = await this.o.store.listJobsOwnedBy(this.o.identity, signal);
+    for (const row of rows) this.load(row);
+    this.log.info({ jobs: rows.length, running: [...this.entries.values()].filter((e) => e.run).length }, 'jobs loaded');
+  }
+
+  /**
+   * Stops every runner at its step boundary and waits for them and for pending persistence.
+   * Idempotent. Create requests in flight are aborted.
+   */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.lifetime.abort(shuttingDown());
+      const runs = [...this.entries.values()].flatMap((e) => (e.run ? [e.run.done] : []));
+      await Promise.all(runs);
+      await Promise.all([...this.background]);
+      await Promise.all([...this.entries.values()].map((e) => e.queue.idle()));
+      this.log.info({ jobs: this.entries.size }, 'jobs stopped');
+    })();
+    return this.stopping;
+  }
+
+  /** Where `name` lives. Rejects NOT_FOUND when no syncer has it. */
+  async locate(name: string, signal: AbortSignal): Promise<JobLocation> {
+    const row = await this.o.store.getJob(name, this.signal(signal));
+    if (!row) throw jobNotFound(name);
+    if (row.belongTo !== this.o.identity) return { kind: 'remote', owner: row.belongTo };
+    // Owned in the store but not in memory: another process with our identity created it,
+    // or it was handed to us. Load it now rather than answering "not loaded" as Go does.
+    if (!this.entries.has(name) && !this.stopping) this.load(row);
+    return { kind: 'local' };
+  }
+
+  /** create_ccr: validate, let the engine check the clusters, persist, start. */
+  async create(request: CreateJobRequest, signal: AbortSignal): Promise<void> {
+    if (this.stopping) throw shuttingDown();
+    const spec = newJobSpec(request);
+    const { name } = spec;
+    if (this.creating.has(name)) throw jobBusy(name, 'it is being created by another request');
+    if (this.entries.has(name)) throw jobAlreadyExists(name);
+    this.creating.add(name);
+    try {
+      const sig = this.signal(signal);
+      if (await this.o.store.getJob(name, sig)) throw jobAlreadyExists(name);
+      const prepared = await this.o.engine.prepare(spec, sig);
+      // The engine resolves ids and frontends; identity, state and options stay ours.
+      const final: JobSpec = { ...prepared, name, id: spec.id, kind: spec.kind, state: 'running', pausedReason: undefined, options: spec.options, skip: undefined };
+      try {
+        await this.o.store.addJob(name, encodeJobInfo(final, this.o.cipher), this.o.identity, sig);
+      } catch (err) {
+        if (err instanceof CcrError && err.code === MetaStoreErrorCode.DUPLICATE) throw jobAlreadyExists(name);
+        throw err;
+      }
+      const entry = this.register(name, final, 0n, undefined);
+      entry.log.info({ kind: final.kind }, 'job created');
+      this.startRun(entry);
+    } finally {
+      this.creating.delete(name);
+    }
+  }
+
+  /** Persists state paused, then stops the runner at its next step boundary (not awaited). */
+  async pause(name: string, signal: AbortSignal): Promise<void> {
+    const entry = this.entry(name);
+    await entry.queue.run(async () => {
+      const spec = this.loaded(entry);
+      if (spec.state !== 'paused') await this.persist(entry, { ...spec, state: 'paused', pausedReason: undefined }, signal);
+      entry.run?.controller.abort(new CcrError(JobErrorCode.PAUSED, 'job paused', { category: 'input', disposition: 'abort' }));
+      entry.log.info('job paused');
+    });
+  }
+
+  /** Persists state running, waits for a previous run to settle, starts the runner. */
+  async resume(name: string, signal: AbortSignal): Promise<void> {
+    const entry = this.entry(name);
+    await entry.queue.run(async () => {
+      const spec = this.loaded(entry);
+      if (spec.state !== 'running' || spec.pausedReason !== undefined) {
+        await this.persist(entry, { ...spec, state: 'running', pausedReason: undefined }, signal);
+      }
+    });
+    // Outside the queue: a stopping runner may still want the queue (updateSpec) on its way out.
+    if (entry.run) await raceAbort(entry.run.done, this.signal(signal));
+    if (!entry.run && entry.spec?.state === 'running' && this.entries.get(name) === entry && !this.stopping) {
+      this.startRun(entry);
+      entry.log.info('job resumed');
+    }
+  }
+
+  /** Stops the runner, then deletes the job and its progress in one store transaction. */
+  async remove(name: string, signal: AbortSignal): Promise<void> {
+    const entry = this.entry(name);
+    await entry.queue.run(async () => {
+      const run = entry.run;
+      run?.controller.abort(new CcrError(JobErrorCode.DELETED, 'job deleted', { category: 'input', disposition: 'abort' }));
+      if (run) await raceAbort(run.done, this.signal(signal));
+      try {
+        await this.o.store.removeJob(name, this.signal(signal), this.fence(entry));
+      } catch (err) {
+        if (err instanceof FencedError) this.forget(entry, 'ownership lost');
+        else if (entry.spec?.state === 'running' && !this.stopping) this.startRun(entry);
+        throw err;
+      }
+      this.forget(entry, 'job deleted');
+    });
+  }
+
+  /** /job_skip_binlog and /force_fullsync: persist the intent, hand it to the runner. */
+  async skipBinlog(name: string, intent: SkipIntent, signal: AbortSignal): Promise<void> {
+    await this.change(name, signal, (spec) => ({ ...spec, skip: intent }));
+  }
+
+  /** /update_host_mapping: merge the maps (an empty public address deletes the entry). */
+  async updateHostMapping(
+    name: string,
+    src: Readonly<Record<string, string>>,
+    dest: Readonly<Record<string, string>>,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const merge = (current: Readonly<Record<string, string>>, update: Readonly<Record<string, string>>) => {
+      const next: Record<string, string> = { ...current };
+      for (const [privateHost, publicHost] of Object.entries(update)) {
+        if (publicHost === '') delete next[privateHost];
+        else next[privateHost] = publicHost;
+      }
+      return next;
+    };
+    await this.change(name, signal, (spec) => ({
+      ...spec,
+      src: { ...spec.src, hostMapping: merge(spec.src.hostMapping, src) },
+      dest: { ...spec.dest, hostMapping: merge(spec.dest.hostMapping, dest) },
+    }));
+  }
+
+  /** /desync (false) and /sync (true) on the destination tables. */
+  async setBeingSynced(name: string, enabled: boolean, signal: AbortSignal): Promise<void> {
+    const spec = this.loaded(this.entry(name));
+    await this.o.engine.setBeingSynced(spec, enabled, this.signal(signal));
+  }
+
+  /** job_status, from the runner's last published snapshot. */
+  status(name: string): JobStatus {
+    const entry = this.entry(name);
+    return jobStatus(name, entry.spec, entry.runner?.snapshot() ?? EMPTY_SNAPSHOT, entry.loadError);
+  }
+
+  /** job_detail: the job_info with passwords masked. */
+  detail(name: string): Record<string, unknown> {
+    return publicJobInfo(this.loaded(this.entry(name)));
+  }
+
+  /** The stored progress JSON of any job (undefined before its first checkpoint). */
+  async progress(name: string, signal: AbortSignal): Promise<string | undefined> {
+    const sig = this.signal(signal);
+    if (!(await this.o.store.getJob(name, sig))) throw jobNotFound(name);
+    return this.o.store.getProgress(name, sig);
+  }
+
+  /** get_lag of any job in the store (V25: no redirect, reads the store, asks the source FE). */
+  async lag(name: string, signal: AbortSignal): Promise<LagInfo> {
+    const sig = this.signal(signal);
+    const row = await this.o.store.getJob(name, sig);
+    if (!row) throw jobNotFound(name);
+    const spec = decodeJobInfo(row.jobInfo, this.o.cipher, name);
+    return this.o.engine.lag(spec, await this.o.store.getProgress(name, sig), sig);
+  }
+
+  /** Names of all jobs of all syncers. */
+  async listNames(signal: AbortSignal): Promise<string[]> {
+    return (await this.o.store.listJobs(this.signal(signal))).map((j) => j.name);
+  }
+
+  /** The snapshot of a job loaded here, for /view; undefined for jobs of other syncers. */
+  localSnapshot(name: string): { spec: JobSpec | undefined; snapshot: JobStatusSnapshot } | undefined {
+    const e = this.entries.get(name);
+    return e && { spec: e.spec, snapshot: e.runner?.snapshot() ?? EMPTY_SNAPSHOT };
+  }
+
+  // ---- internals ----
+
+  private signal(signal: AbortSignal): AbortSignal {
+    return AbortSignal.any([signal, this.lifetime.signal]);
+  }
+
+  private entry(name: string): Entry {
+    const entry = this.entries.get(name);
+    if (!entry) throw jobNotFound(name);
+    return entry;
+  }
+
+  private loaded(entry: Entry): JobSpec {
+    if (entry.spec === undefined) {
+      throw new CcrError(entry.loadError?.code ?? JobErrorCode.CORRUPT_JOB_INFO, `job ${entry.name} could not be loaded: ${entry.loadError?.message ?? 'unknown'}`, {
+        category: 'config',
+        disposition: 'pause',
+      });
+    }
+    return entry.spec;
+  }
+
+  private fence(entry: Entry): Fence {
+    return { owner: this.o.identity, epoch: entry.epoch };
+  }
+
+  private load(row: StoredJob): void {
+    try {
+      const spec = decodeJobInfo(row.jobInfo, this.o.cipher, row.name);
+      const entry = this.register(row.name, spec, row.epoch, undefined);
+      if (spec.state === 'running') this.startRun(entry);
+    } catch (err) {
+      const e = err instanceof CcrError ? err : undefined;
+      const info: JobErrorInfo = { code: e?.code ?? JobErrorCode.CORRUPT_JOB_INFO, message: errorMessage(err), at: new Date(), retryAt: undefined };
+      this.register(row.name, undefined, row.epoch, info);
+      this.log.error({ job: row.name, code: info.code, err: info.message }, 'job could not be loaded');
+    }
+  }
+
+  private register(name: string, spec: JobSpec | undefined, epoch: bigint, loadError: JobErrorInfo | undefined): Entry {
+    const log = this.o.log.child({ job: name });
+    const entry: Entry = { name, spec, epoch, runner: undefined, loadError, run: undefined, queue: new SerialQueue(), log };
+    if (spec) {
+      entry.runner = this.o.engine.createRunner({
+        spec,
+        log,
+        metrics: this.o.metrics,
+        loadProgress: (signal) => this.o.store.getProgress(name, signal),
+        saveProgress: (progress, signal) => this.o.store.updateProgress(name, progress, signal, this.fence(entry)),
+        updateSpec: (change, signal) => this.updateSpecFromRunner(entry, change, signal),
+      });
+    }
+    this.entries.set(name, entry);
+    this.refreshGauges();
+    return entry;
+  }
+
+  private startRun(entry: Entry): void {
+    const runner = entry.runner;
+    if (!runner || entry.run) return;
+    const controller = new AbortController();
+    const signal = AbortSignal.any([controller.signal, this.lifetime.signal]);
+    const done = runner.run(signal).then(
+      (outcome) => this.afterRun(entry, outcome, signal),
+      (err: unknown) => {
+        if (err instanceof FencedError) return this.afterRun(entry, { kind: 'stopped' }, signal, err);
+        if (signal.aborted && isAbortError(err, signal)) return this.afterRun(entry, { kind: 'stopped' }, signal);
+        entry.log.error({ err: errorMessage(err) }, 'job runner failed; pausing the job');
+        return this.afterRun(entry, { kind: 'paused', reason: `job runner failed: ${errorMessage(err)}` }, signal);
+      },
+    );
+    entry.run = { controller, done };
+    this.refreshGauges();
+  }
+
+  private afterRun(entry: Entry, outcome: RunOutcome, signal: AbortSignal, fenced?: FencedError): void {
+    entry.run = undefined;
+    this.refreshGauges();
+    if (fenced) {
+      this.forget(entry, 'ownership lost');
+      return;
+    }
+    if (outcome.kind !== 'paused' || this.stopping) return;
+    entry.log.error({ reason: outcome.reason }, 'job paused by the syncer');
+    const task = entry.queue
+      .run(async () => {
+        const spec = entry.spec;
+        if (!spec || spec.state !== 'running' || this.entries.get(entry.name) !== entry) return;
+        await this.persist(entry, { ...spec, state: 'paused', pausedReason: outcome.reason }, this.lifetime.signal);
+      })
+      .catch((err: unknown) => {
+        if (!signal.aborted) entry.log.error({ err: errorMessage(err) }, 'could not persist the paused state');
+      });
+    this.background.add(task);
+    void task.finally(() => this.background.delete(task));
+  }
+
+  /** Serialised read-modify-write of a loaded job's spec; tells the runner afterwards. */
+  private async change(name: string, signal: AbortSignal, fn: (spec: JobSpec) => JobSpec): Promise<void> {
+    const entry = this.entry(name);
+    await entry.queue.run(async () => {
+      const next = await this.persist(entry, fn(this.loaded(entry)), signal);
+      entry.runner?.notify({ kind: 'spec-updated', spec: next });
+    });
+  }
+
+  private async updateSpecFromRunner(entry: Entry, change: (spec: JobSpec) => JobSpec, signal: AbortSignal): Promise<JobSpec> {
+    signal.throwIfAborted();
+    return raceAbort(
+      entry.queue.run(async () => {
+        signal.throwIfAborted();
+        const current = this.loaded(entry);
+        const changed = change(current);
+        const next: JobSpec = {
+          ...changed,
+          name: current.name,
+          id: current.id,
+          kind: current.kind,
+          state: current.state,
+          pausedReason: current.pausedReason,
+        };
+        return this.persist(entry, next, signal);
+      }),
+      signal,
+    );
+  }
+
+  /** Writes the spec (fenced), then adopts it. A fenced write drops the job from this syncer. */
+  private async persist(entry: Entry, next: JobSpec, signal: AbortSignal): Promise<JobSpec> {
+    try {
+      await this.o.store.updateJob(entry.name, encodeJobInfo(next, this.o.cipher), this.signal(signal), this.fence(entry));
+    } catch (err) {
+      if (err instanceof FencedError) {
+        entry.run?.controller.abort(err);
+        this.forget(entry, 'ownership lost');
+      }
+      throw err;
+    }
+    entry.spec = next;
+    this.refreshGauges();
+    return next;
+  }
+
+  private forget(entry: Entry, why: string): void {
+    if (this.entries.get(entry.name) !== entry) return;
+    entry.run?.controller.abort(new CcrError(JobErrorCode.UNLOADED, why, { category: 'internal', disposition: 'abort' }));
+    this.entries.delete(entry.name);
+    this.o.metrics.removeJob(entry.name);
+    this.refreshGauges();
+    entry.log.info({ why }, 'job unloaded');
+  }
+
+  private refreshGauges(): void {
+    const counts = { running: 0, paused: 0, broken: 0 };
+    this.o.metrics.jobState.reset();
+    for (const e of this.entries.values()) {
+      const state = e.spec?.state ?? 'broken';
+      counts[state]++;
+      this.o.metrics.jobState.set({ job: e.name, state }, 1);
+    }
+    for (const [state, n] of Object.entries(counts)) this.o.metrics.jobs.set({ state }, n);
+  }
+}
