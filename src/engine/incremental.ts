@@ -1,0 +1,146 @@
+// The incremental states (TableIncrementalSync, DBTablesIncrementalSync, DBIncrementalSync):
+// fetch binlogs after the cursor, pipeline the upserts, apply every other binlog in order with
+// the pipeline drained, and hand partial/full syncs back to the runner as new progress.
+import { BinlogType, binlogTypeName, type TBinlog } from '../doris/types.js';
+import type { HandlerResult } from './binlog/handler.js';
+import { handleBinlog } from './binlog/dispatch.js';
+import { BinlogFetcher } from './fetcher.js';
+import type { JobContext, StepRuntime } from './job-context.js';
+import { UpsertPipeline, type CommittedBinlog } from './pipeline.js';
+import type { Progress } from './progress.js';
+import { IdlePoll } from './retry.js';
+import { leaveTablesIncrementalIfCaughtUp, markApplied, markInFlight, startFullSync, startPartialSync } from './transitions.js';
+import { txnStatusById } from './upsert.js';
+import { sleep } from '../util/abort.js';
+
+export interface StepResult {
+  progress: Progress;
+  /** Wait this long before the next step (cut short by operator intents). */
+  waitMs?: number | undefined;
+}
+
+export class IncrementalSync {
+  private readonly fetcher: BinlogFetcher;
+  private readonly idle: IdlePoll;
+  /** Upserts committed but not yet visible; the next DDL waits for them. */
+  private readonly pendingVisible = new Set<bigint>();
+
+  constructor(private readonly ctx: JobContext) {
+    this.fetcher = new BinlogFetcher(ctx);
+    this.idle = new IdlePoll(ctx.config.minPollIntervalMs, ctx.config.maxPollIntervalMs);
+  }
+
+  /** Processes one fetched batch (or waits when caught up). */
+  async step(start: Progress, rt: StepRuntime, signal: AbortSignal): Promise<StepResult> {
+    const fetched = await this.fetcher.next(start.prevCommitSeq, signal);
+    if (fetched.kind === 'caught-up') {
+      rt.reportLag(0n, 0);
+      this.ctx.metrics.lagBinlogs.set({ job: this.ctx.name }, 0);
+      this.ctx.metrics.lagSeconds.set({ job: this.ctx.name }, 0);
+      return { progress: start, waitMs: this.idle.idle() };
+    }
+    this.idle.active();
+    if (fetched.kind === 'too-old') {
+      const seq = fetched.dummy.commit_seq ?? 0n;
+      const next = startFullSync(start, this.ctx.kind, this.ctx.name, `binlogs after ${start.prevCommitSeq} were garbage-collected on the source (first kept: ${seq})`, this.ctx.now());
+      await rt.checkpoint(next, signal);
+      return { progress: next };
+    }
+
+    let current = start;
+    const remaining = new Set(fetched.binlogs.map((b) => b.commit_seq ?? 0n));
+    const onCommitted = (c: CommittedBinlog): void => {
+      current = markApplied(current, c.seq);
+      remaining.delete(c.seq);
+      if (c.pendingTxnId !== undefined) this.pendingVisible.add(c.pendingTxnId);
+      rt.checkpointSoon(current);
+      this.afterApplied(c.seq, c.timestampMs, remaining.size, rt);
+    };
+    const pipeline = new UpsertPipeline(this.ctx, onCommitted, this.ctx.config.maxPipelineIngesting);
+    try {
+      for (const binlog of fetched.binlogs) {
+        const seq = binlog.commit_seq ?? 0n;
+        this.ctx.metrics.binlogsHandled.inc({ job: this.ctx.name, type: binlogTypeName(binlog.type ?? -1) });
+        if (binlog.type === BinlogType.UPSERT) {
+          await pipeline.submitUpsert(binlog, current, signal);
+          continue;
+        }
+        await pipeline.drain();
+        await rt.flush(signal);
+        await this.waitVisible(signal);
+        const outcome = await this.applyOther(current, binlog, seq, rt, signal);
+        if (outcome.kind !== 'done') return { progress: await this.enterSnapshot(current, outcome, seq, rt, signal) };
+        current = outcome.progress;
+        remaining.delete(seq);
+        this.afterApplied(seq, binlog.timestamp ?? 0n, remaining.size, rt);
+      }
+      await pipeline.drain();
+    } catch (err) {
+      // Whatever committed is recorded; the next attempt resumes right after it.
+      await pipeline.drain().catch(() => undefined);
+      this.fetcher.reset();
+      await rt.flush(signal).catch(() => undefined);
+      throw err;
+    }
+    const switched = leaveTablesIncrementalIfCaughtUp(current, this.ctx.now());
+    if (switched !== current) {
+      await rt.checkpoint(switched, signal);
+      current = switched;
+    }
+    return { progress: current };
+  }
+
+  private async applyOther(p: Progress, binlog: TBinlog, seq: bigint, rt: StepRuntime, signal: AbortSignal): Promise<HandlerResult> {
+    let marked = false;
+    const result = await handleBinlog({
+      ctx: this.ctx,
+      progress: p,
+      binlog,
+      seq,
+      retry: p.commitSeq === seq && p.commitSeq !== p.prevCommitSeq,
+      beginApply: async () => {
+        if (marked) return;
+        marked = true;
+        await rt.checkpoint(markInFlight(p, seq), signal);
+      },
+      signal,
+    });
+    if (result.kind !== 'done') return result;
+    const next = markApplied(result.progress, seq);
+    if (marked || result.progress !== p) await rt.checkpoint(next, signal);
+    else rt.checkpointSoon(next);
+    return { kind: 'done', progress: next };
+  }
+
+  private async enterSnapshot(p: Progress, outcome: Exclude<HandlerResult, { kind: 'done' }>, seq: bigint, rt: StepRuntime, signal: AbortSignal): Promise<Progress> {
+    const next =
+      outcome.kind === 'full-sync'
+        ? startFullSync(p, this.ctx.kind, this.ctx.name, outcome.reason, this.ctx.now())
+        : startPartialSync(p, this.ctx.kind, this.ctx.name, outcome.target, outcome.reason, seq, this.ctx.now());
+    await rt.checkpoint(next, signal);
+    this.ctx.log.info({ seq: seq.toString(), kind: outcome.kind, reason: outcome.reason }, 'binlog needs a snapshot sync');
+    return next;
+  }
+
+  private afterApplied(seq: bigint, timestampMs: bigint, behind: number, rt: StepRuntime): void {
+    const job = this.ctx.name;
+    this.ctx.metrics.commitSeq.set({ job }, Number(seq));
+    const lagSeconds = timestampMs > 0n ? Math.max(0, (this.ctx.now() - Number(timestampMs)) / 1000) : 0;
+    this.ctx.metrics.lagBinlogs.set({ job }, behind);
+    this.ctx.metrics.lagSeconds.set({ job }, lagSeconds);
+    if (timestampMs > 0n) this.ctx.metrics.applyLatency.observe({ job }, lagSeconds);
+    rt.reportLag(BigInt(behind), lagSeconds);
+  }
+
+  /** DDL must not overtake a load that is committed but not yet visible (PUBLISH_TIMEOUT). */
+  private async waitVisible(signal: AbortSignal): Promise<void> {
+    for (const txnId of [...this.pendingVisible]) {
+      for (let wait = 20; ; wait = Math.min(wait * 2, 1000)) {
+        const status = await txnStatusById(this.ctx, txnId, signal);
+        if (status === 'VISIBLE' || status === 'ABORTED' || status === 'UNKNOWN') break;
+        await sleep(wait, signal);
+      }
+      this.pendingVisible.delete(txnId);
+    }
+  }
+}
