@@ -220,7 +220,7 @@ export async function persistRestoreInfo(ctx: JobContext, p: Progress, signal: A
   let tableCommitSeqMap: Map<bigint, bigint>;
   if (snap.kind === 'full') {
     cursor = ctx.kind === 'table' ? (seqs.get(spec.src.tableId) ?? minSeq) : minSeq;
-    tableCommitSeqMap = ctx.kind === 'db' ? new Map(seqs) : new Map();
+    tableCommitSeqMap = ctx.kind === 'db' ? new Map(seqs) : new Map<bigint, bigint>();
   } else {
     const target = snap.partial?.tableId ?? 0n;
     const seq = seqs.get(target) ?? [...seqs.values()][0] ?? p.prevCommitSeq;
