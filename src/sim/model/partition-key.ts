@@ -110,7 +110,8 @@ export function makeListKey(values: PartitionKeyLiteral[], columns: KeyColumn[])
     throw ddlError(`partition key desc list size[${values.length}] is not equal to partition column size[${columns.length}]`);
   }
   const types = columns.map((c) => primitiveTypeName(c.type));
-  if (values.length === 0) return { types, keys: columns.map((c) => minValue(c.type)), isDefault: true };
+  // The DEFAULT partition's key: its literals are never printed ("default key") or compared.
+  if (values.length === 0) return { types, keys: columns.map((c) => (c.type.name in MIN_VALUES ? minValue(c.type) : null)), isDefault: true };
   return { types, keys: values.map((v, i) => coerceKeyLiteral(v, columns[i] as KeyColumn)) };
 }
 
