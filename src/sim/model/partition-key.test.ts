@@ -19,7 +19,6 @@ const BIGINT: KeyColumn = { name: 'k2', type: { name: 'BIGINT' } };
 const DATE: KeyColumn = { name: 'd', type: { name: 'DATE' } };
 const DATETIME: KeyColumn = { name: 'dt', type: { name: 'DATETIME', scale: 3 } };
 const VARCHAR: KeyColumn = { name: 'city', type: { name: 'VARCHAR', length: 20 } };
-const MAX = { maxValue: true } as const;
 
 describe('range strings (PartitionKey.toString / Range.toString)', () => {
   it('prints an INT range with the MIN lower bound of a LESS THAN partition', () => {
