@@ -24,10 +24,17 @@ export class IncrementalSync {
   private readonly idle: IdlePoll;
   /** Upserts committed but not yet visible; the next DDL waits for them. */
   private readonly pendingVisible = new Set<bigint>();
+  /** A binlog an operator asked to skip (/job_skip_binlog skip_by=silence). */
+  private silenced: bigint | undefined;
 
   constructor(private readonly ctx: JobContext) {
     this.fetcher = new BinlogFetcher(ctx);
     this.idle = new IdlePoll(ctx.config.minPollIntervalMs, ctx.config.maxPollIntervalMs);
+  }
+
+  /** Treats the binlog at `seq` as applied without touching the destination. */
+  silence(seq: bigint | undefined): void {
+    this.silenced = seq;
   }
 
   /** Processes one fetched batch (or waits when caught up). */
@@ -61,6 +68,11 @@ export class IncrementalSync {
       for (const binlog of fetched.binlogs) {
         const seq = binlog.commit_seq ?? 0n;
         this.ctx.metrics.binlogsHandled.inc({ job: this.ctx.name, type: binlogTypeName(binlog.type ?? -1) });
+        if (seq === this.silenced) {
+          this.ctx.log.warn({ seq: seq.toString(), type: binlogTypeName(binlog.type ?? -1) }, 'binlog skipped on operator request');
+          await pipeline.submitNoop(binlog);
+          continue;
+        }
         if (binlog.type === BinlogType.UPSERT) {
           await pipeline.submitUpsert(binlog, current, signal);
           continue;

@@ -29,6 +29,7 @@ describe('progress codec', () => {
       jobSyncId: 3,
       fullSyncCount: 1,
       partialSyncCount: 2,
+      lastFullSyncReason: 'binlogs were garbage-collected',
     };
     expect(decodeProgress('job', encodeProgress('job', p))).toEqual(p);
   });

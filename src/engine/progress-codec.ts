@@ -53,6 +53,7 @@ const storedSchema = z.looseObject({
   incremental_sync_start_at: seconds,
   partial_sync_start_at: seconds,
   full_sync_count: z.number().int().default(0),
+  full_sync_info: z.looseObject({ info: z.string().optional() }).nullable().optional(),
   partial_sync_count: z.number().int().default(0),
 });
 
@@ -140,6 +141,7 @@ export function encodeProgress(jobName: string, p: Progress): string {
     data: p.snapshot ? encodeSnapshot(p.snapshot) : '',
     job_sync_id: p.jobSyncId,
     full_sync_count: p.fullSyncCount,
+    full_sync_info: { prev_commit_seq: p.prevCommitSeq, commit_seq: p.commitSeq, info: p.lastFullSyncReason },
     partial_sync_count: p.partialSyncCount,
     created_at: p.createdAt,
     full_sync_start_at: p.fullSyncStartAt,
@@ -204,6 +206,7 @@ export function decodeProgress(jobName: string, text: string): Progress {
     jobSyncId: s.job_sync_id,
     fullSyncCount: s.full_sync_count,
     partialSyncCount: s.partial_sync_count,
+    lastFullSyncReason: s.full_sync_info?.info ?? '',
     createdAt: s.created_at,
     fullSyncStartAt: s.full_sync_start_at,
     incrementalSyncStartAt: s.incremental_sync_start_at,

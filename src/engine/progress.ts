@@ -88,6 +88,8 @@ export interface Progress {
   jobSyncId: number;
   fullSyncCount: number;
   partialSyncCount: number;
+  /** Why the last full sync started (Go `full_sync_info.info`), for job_status and /view. */
+  lastFullSyncReason: string;
   /** Unix seconds. */
   createdAt: number;
   fullSyncStartAt: number;
@@ -123,6 +125,7 @@ export function newProgress(kind: JobKind, nowSeconds: number): Progress {
     jobSyncId: 0,
     fullSyncCount: 0,
     partialSyncCount: 0,
+    lastFullSyncReason: '',
     createdAt: nowSeconds,
     fullSyncStartAt: 0,
     incrementalSyncStartAt: 0,

@@ -19,6 +19,7 @@ export function startFullSync(p: Progress, kind: JobKind, jobName: string, reaso
     snapshot: { kind: 'full', snapshotName: snapshotName(jobName, 'full', jobSyncId, now), reason },
     jobSyncId,
     fullSyncCount: p.fullSyncCount + 1,
+    lastFullSyncReason: reason,
     fullSyncStartAt: now,
   };
 }
