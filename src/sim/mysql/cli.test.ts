@@ -78,7 +78,7 @@ describe.skipIf(CLIENT === undefined || SCRIPT === undefined)('mysql command-lin
   it('starts a session, switches databases and quits', async () => {
     const command = `${CLIENT as string} -h127.0.0.1 -P${server.port} -uroot`;
     const output = await new Promise<string>((resolve, reject) => {
-      const child = execFile(SCRIPT as string, ['-qec', command, '/dev/null'], { timeout: 15_000 }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
+      const child = execFile(SCRIPT as string, ['-qec', command, '/dev/null'], { timeout: 15_000 }, (err, stdout) => (err ? reject(new Error(err.message)) : resolve(stdout)));
       child.stdin?.end('select 41 + 1 as answer;\nuse db1;\nselect v from t where k = 1;\nquit\n');
     });
     expect(output).toContain('| answer |');
