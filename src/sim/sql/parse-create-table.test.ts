@@ -114,6 +114,51 @@ describe('CREATE TABLE → TableDef', () => {
     expect(def.distribution).toEqual({ type: 'HASH', columns: ['id'], buckets: 'AUTO' });
   });
 
+  it('the CREATE TABLE text Doris itself generates (CREATE_TABLE binlog sql / SHOW CREATE TABLE)', () => {
+    const { def } = createTable(`CREATE TABLE \`tbl\` (
+  \`k1\` int NULL,
+  \`k2\` varchar(32) NULL COMMENT "key \\"two\\"",
+  \`v1\` bigint SUM NULL DEFAULT "0",
+  \`v2\` bitmap BITMAP_UNION NOT NULL DEFAULT BITMAP_EMPTY,
+  \`v3\` datetime(3) REPLACE NULL DEFAULT CURRENT_TIMESTAMP(3),
+  INDEX idx_k2 (\`k2\`) USING INVERTED PROPERTIES("parser" = "english", "support_phrase" = "true") COMMENT ''
+) ENGINE=OLAP
+AGGREGATE KEY(\`k1\`, \`k2\`)
+COMMENT 'OLAP'
+PARTITION BY RANGE(\`k1\`)
+(PARTITION p1 VALUES [("-2147483648"), ("10")),
+PARTITION p2 VALUES [("10"), ("20")))
+DISTRIBUTED BY HASH(\`k1\`) BUCKETS 3
+PROPERTIES (
+"replication_allocation" = "tag.location.default: 1",
+"is_being_synced" = "false",
+"binlog.enable" = "true",
+"binlog.ttl_seconds" = "86400"
+);`);
+    expect(def.columns.map((c) => [c.name, c.isKey, c.aggregate, c.nullable, c.defaultValue])).toEqual([
+      ['k1', true, undefined, true, undefined],
+      ['k2', true, undefined, true, undefined],
+      ['v1', false, 'SUM', true, { kind: 'literal', value: 0n }],
+      ['v2', false, 'BITMAP_UNION', false, undefined],
+      ['v3', false, 'REPLACE', true, { kind: 'current_timestamp', precision: 3 }],
+    ]);
+    expect(def.columns[1]?.comment).toBe('key "two"');
+    expect(def.partition).toEqual({
+      type: 'RANGE',
+      columns: ['k1'],
+      ranges: [
+        { name: 'p1', lower: [-2147483648], upper: [10] },
+        { name: 'p2', lower: [10], upper: [20] },
+      ],
+    });
+    expect(def.properties).toEqual({
+      replication_allocation: 'tag.location.default: 1',
+      is_being_synced: 'false',
+      'binlog.enable': 'true',
+      'binlog.ttl_seconds': '86400',
+    });
+  });
+
   it('multi-column range bounds are coerced to the column types', () => {
     const { def } = createTable(`CREATE TABLE t (k1 INT, k2 DATETIME, v STRING)
       DUPLICATE KEY(k1, k2)

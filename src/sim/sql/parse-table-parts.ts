@@ -65,11 +65,17 @@ export function parseColumnDef(p: TokenCursor): ColumnDef {
   if (aggregate !== undefined) column.aggregate = aggregate;
   if (autoIncrement) column.autoIncrement = true;
   if (onUpdateCurrentTimestamp) column.onUpdateCurrentTimestamp = true;
-  if (defaultValue !== undefined) column.defaultValue = checkDefault(column, defaultValue);
+  if (defaultValue !== undefined) {
+    const checked = checkDefault(column, defaultValue);
+    if (checked !== undefined) column.defaultValue = checked;
+  }
   return column;
 }
 
-type RawDefault = DefaultValue | { kind: 'raw'; text: string | null };
+type RawDefault = DefaultValue | { kind: 'raw'; text: string | null | typeof BITMAP_EMPTY };
+
+/** `DEFAULT BITMAP_EMPTY`: the implicit default Doris gives every BITMAP column. */
+const BITMAP_EMPTY = Symbol('BITMAP_EMPTY');
 
 function parseDefault(p: TokenCursor): RawDefault {
   const t = p.peek();
@@ -86,7 +92,7 @@ function parseDefault(p: TokenCursor): RawDefault {
   }
   if (p.acceptWords('PI')) return { kind: 'raw', text: String(Math.PI) };
   if (p.acceptWords('E')) return { kind: 'raw', text: String(Math.E) };
-  if (p.isWord('BITMAP_EMPTY')) throw dorisError(ErrNo.NOT_SUPPORTED, 'DEFAULT BITMAP_EMPTY is not supported by the simulator');
+  if (p.acceptWords('BITMAP_EMPTY')) return { kind: 'raw', text: BITMAP_EMPTY };
   const negative = p.acceptOp('-');
   const n = p.peek();
   if (n.type !== 'number') throw p.error('a default value');
@@ -94,7 +100,8 @@ function parseDefault(p: TokenCursor): RawDefault {
   return { kind: 'raw', text: (negative ? '-' : '') + n.text };
 }
 
-function checkDefault(column: ColumnDef, raw: RawDefault): DefaultValue {
+/** The column's default, or undefined for BITMAP_EMPTY (the type's own default, as Doris keeps it). */
+function checkDefault(column: ColumnDef, raw: RawDefault): DefaultValue | undefined {
   if (raw.kind === 'current_timestamp' && column.type.name !== 'DATETIME') {
     throw dorisError(ErrNo.UNKNOWN, 'Types other than DATETIME and DATETIMEV2 cannot use current_timestamp as the default value');
   }
@@ -102,6 +109,10 @@ function checkDefault(column: ColumnDef, raw: RawDefault): DefaultValue {
     throw dorisError(ErrNo.UNKNOWN, 'Types other than DATE and DATEV2 cannot use current_date as the default value');
   }
   if (raw.kind !== 'raw') return raw;
+  if (raw.text === BITMAP_EMPTY) {
+    if (column.type.name !== 'BITMAP') throw dorisError(ErrNo.UNKNOWN, `Invalid default value for '${column.name}': BITMAP_EMPTY is only for BITMAP columns`);
+    return undefined;
+  }
   if (raw.text === null) {
     if (!column.nullable) throw dorisError(ErrNo.UNKNOWN, `Can not set null default value to non nullable column: ${column.name}`);
     return { kind: 'literal', value: null };
