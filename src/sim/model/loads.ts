@@ -55,8 +55,6 @@ interface PreparedRows {
 }
 
 export class Loads {
-  private labelSeq = 0;
-
   constructor(
     private readonly ctx: ModelContext,
     private readonly txns: Transactions,
@@ -115,9 +113,9 @@ export class Loads {
     return opts.partitions.map((n) => findPartition(table, n, temp) ?? raise(missingPartition(n)));
   }
 
+  /** A label no other transaction has: every transaction draws an id, so nextId never repeats. */
   private nextLabel(prefix: string): string {
-    this.labelSeq += 1;
-    return `${prefix}_${this.ctx.clock().toString(16)}${this.labelSeq.toString(16).padStart(8, '0')}`;
+    return `${prefix}_${this.ctx.clock().toString(16)}_${this.ctx.state.nextId.toString(16)}`;
   }
 
   private begin(table: OlapTableState, opts: LoadOptions, prefix: string): TxnState {

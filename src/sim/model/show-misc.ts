@@ -42,6 +42,8 @@ function internalType(t: ColumnType): string {
       return `DATETIMEV2(${t.scale ?? 0})`;
     case 'STRING':
       return 'TEXT';
+    case 'DATE':
+      return name;
     case 'BOOLEAN':
     case 'TINYINT':
     case 'SMALLINT':
@@ -50,7 +52,6 @@ function internalType(t: ColumnType): string {
     case 'LARGEINT':
     case 'FLOAT':
     case 'DOUBLE':
-    case 'DATE':
     case 'JSON':
     case 'VARIANT':
     case 'HLL':
