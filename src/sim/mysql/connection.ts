@@ -48,6 +48,19 @@ export interface ConnectionOptions {
   readTimeoutMs: number;
 }
 
+/** One row of SHOW PROCESSLIST. */
+export interface ProcessInfo {
+  id: number;
+  user: string;
+  host: string;
+  db: string | null;
+  command: 'Sleep' | 'Query';
+  /** Seconds in the current state. */
+  timeSeconds: number;
+  /** The running statement, or null when idle. */
+  info: string | null;
+}
+
 /** Login packets are small; a larger declared length is garbage and fails at once. */
 const MAX_LOGIN_PACKET = 64 * 1024;
 
@@ -99,6 +112,9 @@ export class MysqlConnection {
   private readonly assembler = new PacketAssembler(MAX_LOGIN_PACKET);
   private readonly scramble = newScramble();
   private readonly abort = new AbortController();
+  /** The running statement's controller (KILL QUERY aborts it), and what it runs. */
+  private running: { controller: AbortController; sql: string; since: number } | undefined;
+  private idleSince = Date.now();
   private readonly log: Logger;
   private readonly clientHost: string;
   private readonly prepared: PreparedStatements;
@@ -134,9 +150,32 @@ export class MysqlConnection {
     this.write(framePackets(handshakePayload(this.options.serverVersion, this.connectionId, this.scramble), 0).bytes);
   }
 
-  /** Closes the connection at once (server shutdown). */
+  /** Closes the connection at once (server shutdown, KILL CONNECTION). */
   destroy(): void {
     this.socket.destroy();
+  }
+
+  /** KILL QUERY: aborts the running statement, if any; returns whether one was running. */
+  killQuery(): boolean {
+    if (this.running === undefined) return false;
+    this.running.controller.abort(new SqlError(1317, 'Query execution was interrupted', '70100'));
+    return true;
+  }
+
+  /** A SHOW PROCESSLIST row for this connection (undefined before login). */
+  processInfo(now = Date.now()): ProcessInfo | undefined {
+    const session = this.session;
+    if (session === undefined) return undefined;
+    const running = this.running;
+    return {
+      id: this.connectionId,
+      user: session.user,
+      host: this.clientHost,
+      db: session.db,
+      command: running === undefined ? 'Sleep' : 'Query',
+      timeSeconds: Math.floor((now - (running?.since ?? this.idleSince)) / 1000),
+      info: running?.sql ?? null,
+    };
   }
 
   private onClose(): void {
@@ -299,13 +338,21 @@ export class MysqlConnection {
 
   /** Runs SQL through the handler; thrown errors become a single error result. */
   private async runQuery(session: Session, sql: string): Promise<QueryResult[]> {
+    const controller = new AbortController();
+    const onClose = (): void => controller.abort(this.abort.signal.reason);
+    this.abort.signal.addEventListener('abort', onClose, { once: true });
+    this.running = { controller, sql, since: Date.now() };
     try {
-      return await this.options.onQuery(session, sql, this.abort.signal);
+      return await this.options.onQuery(session, sql, controller.signal);
     } catch (err) {
       if (err instanceof SqlError) return [{ kind: 'error', error: err }];
       this.log.warn({ err }, 'mysql query handler failed');
       const message = err instanceof Error ? err.message : String(err);
       return [{ kind: 'error', error: new SqlError(ErrNo.UNKNOWN, `errCode = 2, detailMessage = Unexpected exception: ${message.slice(0, 200)}`) }];
+    } finally {
+      this.abort.signal.removeEventListener('abort', onClose);
+      this.running = undefined;
+      this.idleSince = Date.now();
     }
   }
 

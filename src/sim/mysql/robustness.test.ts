@@ -126,6 +126,26 @@ describe('robustness', () => {
     await stillServes();
   });
 
+  it('lists processes and kills a running query or a whole connection', async () => {
+    const c = await RawClient.open(server.port);
+    await c.login('root', '');
+    const before = waiting.length;
+    c.send(Buffer.concat([Buffer.from([Command.QUERY]), Buffer.from('WAIT')]), 0);
+    const deadline = Date.now() + 3000;
+    while (waiting.length === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    const process = server.processList().find((p) => p.info === 'WAIT');
+    expect(process).toMatchObject({ user: 'root', host: '127.0.0.1', command: 'Query', db: null });
+    expect(server.kill(process?.id ?? -1, true)).toBe(true);
+    expect(waiting[before]?.aborted).toBe(true);
+    expect(waiting[before]?.reason).toMatchObject({ errno: 1317 });
+    const reply = await c.read();
+    expect(reply?.payload[0]).toBe(0x00);
+    expect(server.processList().find((p) => p.id === process?.id)?.command).toBe('Sleep');
+    expect(server.kill(process?.id ?? -1, false)).toBe(true);
+    await closedWithin(c, 3000);
+    expect(server.kill(987654, false)).toBe(false);
+  });
+
   it('close() disconnects clients and is idempotent', async () => {
     const extra = await startMysqlServer({ port: 0, log: createLogger({ level: 'silent' }), authenticate: () => true, onQuery });
     const c = await RawClient.open(extra.port);

@@ -5,7 +5,7 @@
 import { createServer, type Socket } from 'node:net';
 import type { Logger } from '../../observability/logger.js';
 import { DORIS_MYSQL_VERSION } from '../sql/system-variables.js';
-import { MysqlConnection, type AuthRequest } from './connection.js';
+import { MysqlConnection, type AuthRequest, type ProcessInfo } from './connection.js';
 import type { QueryResult } from './query-result.js';
 import type { Session } from './session.js';
 
@@ -40,6 +40,13 @@ export interface MysqlServer {
   readonly port: number;
   /** Stops listening, disconnects every client and aborts running queries. Idempotent. */
   close(): Promise<void>;
+  /**
+   * KILL [CONNECTION] id closes that connection; KILL QUERY id aborts its running statement
+   * (the handler's signal fires with SqlError 1317). Returns false for an unknown id.
+   */
+  kill(connectionId: number, queryOnly: boolean): boolean;
+  /** Logged-in connections, for SHOW PROCESSLIST. */
+  processList(): ProcessInfo[];
 }
 
 /** Starts listening; resolves once the port is bound. */
@@ -85,6 +92,17 @@ export async function startMysqlServer(options: MysqlServerOptions): Promise<Mys
         await Promise.all([stopped, ...all.map((c) => c.closed)]);
       })();
       return closing;
+    },
+    kill(connectionId, queryOnly) {
+      const connection = [...connections].find((c) => c.connectionId === connectionId);
+      if (connection === undefined) return false;
+      if (queryOnly) connection.killQuery();
+      else connection.destroy();
+      return true;
+    },
+    processList() {
+      const now = Date.now();
+      return [...connections].flatMap((c) => c.processInfo(now) ?? []);
     },
   };
 }
