@@ -64,7 +64,7 @@ describe.skipIf(CLIENT === undefined)('mysql command-line client (batch mode)', 
   it('prints server errors with errno and SQLSTATE', async () => {
     const denied = await cli(['-uadmin', '-pwrong', '-e', 'select 1']);
     expect(denied.code).toBe(1);
-    expect(denied.stderr).toContain("ERROR 1045 (28000): Access denied for user 'admin'@'127.0.0.1' (using password: YES)");
+    expect(denied.stderr).toContain("ERROR 1045 (28000): Access denied for user 'admin@127.0.0.1' (using password: YES)");
     const syntax = await cli(['-uroot', '-e', 'selec 1']);
     expect(syntax.code).toBe(1);
     expect(syntax.stderr).toContain('ERROR 1064 (42000) at line 1: errCode = 2, detailMessage = ');

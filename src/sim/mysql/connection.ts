@@ -316,7 +316,8 @@ export class MysqlConnection {
     }
     if (this.phase === 'closed') return;
     if (!accepted) {
-      const message = `Access denied for user '${user}'@'${this.clientHost}' (using password: ${token.length > 0 ? 'YES' : 'NO'})`;
+      // Doris' wording: the user and host in one pair of quotes (Auth.checkPlainPassword).
+      const message = `Access denied for user '${user}@${this.clientHost}' (using password: ${token.length > 0 ? 'YES' : 'NO'})`;
       return this.fail('access denied', new SqlError(ErrNo.ACCESS_DENIED, message, '28000'), seq);
     }
     const session = new Session(this.connectionId, user, this.clientHost);

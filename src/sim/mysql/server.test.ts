@@ -62,11 +62,11 @@ describe('authentication', () => {
     await expect(mysqlPromise.createConnection(options({ user: 'admin', password: 'nope' }))).rejects.toMatchObject({
       errno: 1045,
       sqlState: '28000',
-      message: "Access denied for user 'admin'@'127.0.0.1' (using password: YES)",
+      message: "Access denied for user 'admin@127.0.0.1' (using password: YES)",
     });
     await expect(mysqlPromise.createConnection(options({ user: 'admin' }))).rejects.toMatchObject({
       errno: 1045,
-      message: "Access denied for user 'admin'@'127.0.0.1' (using password: NO)",
+      message: "Access denied for user 'admin@127.0.0.1' (using password: NO)",
     });
   });
 
