@@ -12,6 +12,8 @@ import { EMPTY_SNAPSHOT } from './engine.js';
 import { jobAlreadyExists, jobBusy, JobErrorCode, jobNotFound, shuttingDown } from './job-errors.js';
 import type { CreateJobRequest, JobSpec, SkipIntent } from './job-spec.js';
 import { decodeJobInfo, encodeJobInfo, newJobSpec, publicJobInfo } from './job-spec.js';
+import type { JobOverviewRow } from './job-overview.js';
+import { jobOverview } from './job-overview.js';
 import type { JobStatus } from './job-status.js';
 import { jobStatus } from './job-status.js';
 import type { PasswordCipher } from './password-cipher.js';
@@ -227,10 +229,13 @@ export class JobManager {
     return (await this.o.store.listJobs(this.signal(signal))).map((j) => j.name);
   }
 
-  /** The snapshot of a job loaded here, for /view; undefined for jobs of other syncers. */
-  localSnapshot(name: string): { spec: JobSpec | undefined; snapshot: JobStatusSnapshot } | undefined {
-    const e = this.entries.get(name);
-    return e && { spec: e.spec, snapshot: e.runner?.snapshot() ?? EMPTY_SNAPSHOT };
+  /** /view rows for every job in the store, without an RPC per job. */
+  overview(signal: AbortSignal): Promise<JobOverviewRow[]> {
+    const local = (name: string): { spec: JobSpec | undefined; snapshot: JobStatusSnapshot } | undefined => {
+      const e = this.entries.get(name);
+      return e && { spec: e.spec, snapshot: e.runner?.snapshot() ?? EMPTY_SNAPSHOT };
+    };
+    return jobOverview({ store: this.o.store, engine: this.o.engine, local }, this.signal(signal));
   }
 
   // ---- internals ----

@@ -35,24 +35,37 @@ export interface LoggerOptions {
   pretty?: boolean;
   /** Write nothing to stdout (for example under a daemon that logs only to file). */
   quietStdout?: boolean;
+  /** Also write human-readable logs to stderr (Go's --log_also_to_stderr). */
+  alsoToStderr?: boolean;
+  /** Write JSON lines only to this stream (tests capture logs this way). */
+  destination?: pino.DestinationStream;
   base?: Record<string, unknown>;
 }
 
 export function createLogger(options: LoggerOptions): Logger {
   const streams: pino.StreamEntry[] = [];
-  if (!options.quietStdout) {
+  const level = options.level === 'silent' ? 'fatal' : options.level;
+  if (options.destination) {
+    streams.push({ level, stream: options.destination });
+  } else if (!options.quietStdout) {
     const usePretty = options.pretty ?? Boolean(process.stdout.isTTY);
     streams.push({
-      level: options.level === 'silent' ? 'fatal' : options.level,
+      level,
       stream: usePretty
         ? pretty({ colorize: true, translateTime: 'SYS:yyyy-mm-dd HH:MM:ss.l', ignore: 'pid,hostname', sync: true })
         : pino.destination({ dest: 1, sync: false }),
     });
   }
-  if (options.dir) {
+  if (options.alsoToStderr && !options.destination) {
+    streams.push({
+      level,
+      stream: pretty({ colorize: Boolean(process.stderr.isTTY), destination: 2, translateTime: 'SYS:yyyy-mm-dd HH:MM:ss.l', ignore: 'pid,hostname', sync: true }),
+    });
+  }
+  if (options.dir && !options.destination) {
     mkdirSync(options.dir, { recursive: true });
     streams.push({
-      level: options.level === 'silent' ? 'fatal' : options.level,
+      level,
       stream: pino.destination({ dest: join(options.dir, options.fileName ?? 'ccr_syncer.log'), mkdir: true, sync: false }),
     });
   }
