@@ -4,7 +4,7 @@
 // CREATE_TABLE binlog whose sql is the "synced" SHOW CREATE TABLE text.
 import { BinlogType } from '../../doris/types.js';
 import { createTableRecord } from './binlog-records.js';
-import { findTable, requireDb } from './catalog.js';
+import { findTable, requireDb, requireOlapTable } from './catalog.js';
 import type { ModelContext } from './context.js';
 import { ddlError, DorisError, DorisErrNo, duplicatePartition, tableExists } from './errors.js';
 import { dbBinlogConfig } from './binlog-gc.js';
@@ -13,6 +13,7 @@ import { logOperation } from './journal.js';
 import type { PartitionItem } from './partition-key.js';
 import type { ColumnDef, ListPartitionDef, RangePartitionDef, RollupDef, TableDef } from './schema.js';
 import { showCreateOlapTable } from './show-create.js';
+import { tableDefOf } from './table-def.js';
 import type { BinlogConfigState, ColumnMeta, DatabaseState, IndexState, OlapTableState } from './state.js';
 import { checkPartitionNameFree, createPartition, listItemFor, rangeItemFor, schemaHashFor } from './table-builder.js';
 
@@ -201,6 +202,24 @@ export function createTable(ctx: ModelContext, dbName: string, def: TableDef, op
   db.tables.set(table.id, table);
   logCreateTable(ctx, db, table);
   return table;
+}
+
+/**
+ * CREATE TABLE [IF NOT EXISTS] new LIKE src [WITH ROLLUP …]: the source's current definition
+ * (partitions as fixed ranges) under a new name; logs CREATE_TABLE like any creation.
+ */
+export function createTableLike(
+  ctx: ModelContext,
+  dbName: string,
+  newName: string,
+  srcDbName: string,
+  srcName: string,
+  opts: CreateTableOptions & { withRollups?: boolean | string[] | undefined } = {},
+): OlapTableState {
+  const src = requireOlapTable(requireDb(ctx.state, srcDbName), srcName);
+  const def = { ...tableDefOf(src, { withRollups: opts.withRollups }), name: newName };
+  delete def.properties['is_being_synced'];
+  return createTable(ctx, dbName, def, opts);
 }
 
 function addInitialPartitions(ctx: ModelContext, table: OlapTableState, def: TableDef, buckets: number): void {

@@ -63,6 +63,15 @@ export function dropDatabase(ctx: ModelContext, name: string, opts: { ifExists?:
   logOperation(ctx);
 }
 
+/** ALTER DATABASE name RENAME new_name (journaled, no binlog). */
+export function renameDatabase(ctx: ModelContext, name: string, newName: string): void {
+  const db = requireDb(ctx.state, name);
+  if (name === newName) throw ddlError('Same database name');
+  if (findDb(ctx.state, newName)) throw databaseExists(newName);
+  db.name = newName;
+  logOperation(ctx);
+}
+
 /**
  * ALTER DATABASE … SET PROPERTIES. Enabling the database binlog requires every OLAP table
  * to have binlog enabled already ("binlog is not enable in table[t] in db [d]").

@@ -3,8 +3,8 @@
 import type { AlterJobs } from './alter-jobs.js';
 import type { ModelContext } from './context.js';
 import { ColumnDdl, type AddColumnSpec } from './ddl-column.js';
-import { createTable, type CreateTableOptions } from './ddl-create-table.js';
-import { alterDatabaseProperties, createDatabase, dropDatabase } from './ddl-database.js';
+import { createTable, createTableLike, type CreateTableOptions } from './ddl-create-table.js';
+import { alterDatabaseProperties, createDatabase, dropDatabase, renameDatabase } from './ddl-database.js';
 import {
   addPartition,
   dropPartition,
@@ -48,6 +48,11 @@ export class DdlService {
     dropDatabase(this.ctx, name, opts);
   }
 
+  /** ALTER DATABASE name RENAME new_name. */
+  renameDatabase(name: string, newName: string): void {
+    renameDatabase(this.ctx, name, newName);
+  }
+
   /** ALTER DATABASE name SET PROPERTIES (…) → ALTER_DATABASE_PROPERTY. */
   alterDatabaseProperties(name: string, properties: Record<string, string>): void {
     alterDatabaseProperties(this.ctx, name, properties);
@@ -58,14 +63,25 @@ export class DdlService {
     return createTable(this.ctx, db, def, opts);
   }
 
+  /** CREATE TABLE [IF NOT EXISTS] new LIKE [src_db.]src [WITH ROLLUP (…)] → CREATE_TABLE. */
+  createTableLike(
+    db: string,
+    name: string,
+    srcDb: string,
+    srcName: string,
+    opts: CreateTableOptions & { withRollups?: boolean | string[] } = {},
+  ): OlapTableState {
+    return createTableLike(this.ctx, db, name, srcDb, srcName, opts);
+  }
+
   /** DROP TABLE [IF EXISTS] t [FORCE] → DROP_TABLE; without FORCE the table goes to the recycle bin. */
   dropTable(db: string, name: string, opts: { ifExists?: boolean; force?: boolean } = {}): void {
     dropTable(this.ctx, db, name, { ...opts, isView: false });
   }
 
-  /** RECOVER TABLE t [AS new] → RECOVER_INFO. */
-  recoverTable(db: string, name: string, newName?: string): OlapTableState {
-    return recoverTable(this.ctx, db, name, newName);
+  /** RECOVER TABLE t [id] [AS new] → RECOVER_INFO. */
+  recoverTable(db: string, name: string, newName?: string, tableId?: bigint): OlapTableState {
+    return recoverTable(this.ctx, db, name, newName, tableId);
   }
 
   /** TRUNCATE TABLE t [PARTITION (p…)] → TRUNCATE_TABLE. */

@@ -78,13 +78,14 @@ export function dropTable(
   });
 }
 
-/** RECOVER TABLE name [AS new_name]: the most recently dropped table of that name. */
-export function recoverTable(ctx: ModelContext, dbName: string, name: string, newName?: string): OlapTableState {
+/** RECOVER TABLE name [id] [AS new_name]: the given or most recently dropped table of that name. */
+export function recoverTable(ctx: ModelContext, dbName: string, name: string, newName?: string, tableId?: bigint): OlapTableState {
   const db = requireDb(ctx.state, dbName);
   const target = newName ?? name;
   if (findTable(db, target)) throw tableExists(target);
   let found: { id: bigint; table: OlapTableState; at: number } | undefined;
   for (const [id, r] of ctx.state.recycleTables) {
+    if (tableId !== undefined && id !== tableId) continue;
     if (r.dbId === db.id && r.table.name === name && r.table.kind === 'OLAP' && (!found || r.dropTimeMs >= found.at)) {
       found = { id, table: r.table, at: r.dropTimeMs };
     }

@@ -248,3 +248,36 @@ describe('dynamic partitions and is_being_synced', () => {
     expect(model.show.createTable('ccr', 'a').rows[0]?.[1]).toContain('BUCKETS AUTO');
   });
 });
+
+describe('CREATE TABLE LIKE and database rename', () => {
+  it('copies the definition (partitions as fixed ranges, rollups on request) under a new name', () => {
+    const { model } = testModel();
+    model.ddl.createDatabase('ccr');
+    model.ddl.createTable(
+      'ccr',
+      tableDef({
+        name: 'src',
+        keys: [col('k', 'INT'), col('d', 'DATE')],
+        values: [col('v', 'BIGINT')],
+        partition: { type: 'RANGE', columns: ['k'], ranges: [{ name: 'p1', upper: [10] }, { name: 'pmax', upper: [{ maxValue: true }] }] },
+        rollups: [{ name: 'r1', columns: ['d', 'k'] }],
+        properties: { replication_num: '1', 'binlog.enable': 'true' },
+      }),
+    );
+    model.ddl.createTableLike('ccr', 'copy', 'ccr', 'src', { withRollups: true });
+    const text = (name: string) => model.show.createTable('ccr', name).rows[0]?.[1] ?? '';
+    expect(text('copy')).toBe(text('src').replace('CREATE TABLE `src`', 'CREATE TABLE `copy`'));
+    const copy = model.catalog.table('ccr', 'copy');
+    expect(copy?.kind === 'OLAP' && [...copy.indexes.values()].map((i) => i.name)).toEqual(['copy', 'r1']);
+  });
+
+  it('renames databases', () => {
+    const { model } = testModel();
+    model.ddl.createDatabase('a');
+    model.ddl.createDatabase('b');
+    expect(errorOf(() => model.ddl.renameDatabase('a', 'b')).errno).toBe(1007);
+    model.ddl.renameDatabase('a', 'c');
+    expect(model.catalog.database('c')).toBeDefined();
+    expect(model.catalog.database('a')).toBeUndefined();
+  });
+});

@@ -2,7 +2,7 @@
 // Doris' proc dirs (common/proc/*ProcDir.java) and the values the syncer parses by column
 // name (DbId/DbName, TableId/TableName, PartitionId/PartitionName/Range, IndexId/IndexName,
 // TabletId/ReplicaId/BackendId, BackendId/Host/BePort/HttpPort/BrpcPort).
-import { formalPartitions, visibleIndexes } from './catalog.js';
+import { formalPartitions, requireDb, requireOlapTable, visibleIndexes } from './catalog.js';
 import type { ModelContext } from './context.js';
 import { ddlError } from './errors.js';
 import { partitionItemString } from './partition-key.js';
@@ -135,6 +135,12 @@ export class ProcShow {
       ];
     });
     return { columns: PARTITIONS_COLUMNS, rows };
+  }
+
+  /** SHOW [TEMPORARY] PARTITIONS FROM db.t (the partitions proc dir by name). */
+  showPartitions(dbName: string, tableName: string, temp = false): ShowResult {
+    const db = requireDb(this.ctx.state, dbName);
+    return this.partitions(db.id, requireOlapTable(db, tableName).id, temp);
   }
 
   /** SHOW PROC '/dbs/<db>/<table>/partitions/<partition>': every index, shadow ones included. */

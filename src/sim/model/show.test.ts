@@ -146,6 +146,7 @@ describe('SHOW PROC and friends', () => {
       ['p202405', '[types: [DATEV2]; keys: [2024-05-01]; ..types: [DATEV2]; keys: [2024-06-01]; )', 'id', '3'],
       ['p202406', '[types: [DATEV2]; keys: [2024-06-01]; ..types: [DATEV2]; keys: [2024-07-01]; )', 'id', '3'],
     ]);
+    expect(model.proc.showPartitions('ccr', 'orders')).toEqual(parts);
     const pid = parts.rows[0]?.[0] ?? '';
     const idx = model.proc.proc(`/dbs/${db.id}/${table.id}/partitions/${pid}`);
     expect(idx).toEqual({
