@@ -124,7 +124,8 @@ export class IncrementalSync {
     return { kind: 'done', progress: next };
   }
 
-  private async enterSnapshot(p: Progress, outcome: Exclude<HandlerResult, { kind: 'done' }>, seq: bigint, rt: StepRuntime, signal: AbortSignal): Promise<Progress> {
+  private async enterSnapshot(before: Progress, outcome: Exclude<HandlerResult, { kind: 'done' }>, seq: bigint, rt: StepRuntime, signal: AbortSignal): Promise<Progress> {
+    const p = outcome.progress ?? before;
     const next =
       outcome.kind === 'full-sync'
         ? startFullSync(p, this.ctx.kind, this.ctx.name, outcome.reason, this.ctx.now())

@@ -1,15 +1,44 @@
-// Routes a non-upsert binlog to its handler. Types without a handler (async materialized
-// views, temp-partition housekeeping, types newer than this syncer) are skipped with one log
-// line per type, never retried in a loop.
+// Routes a non-upsert binlog to its handler. Types without a handler (types newer than this
+// syncer, async materialized view housekeeping) are skipped with one log line per job and
+// type, never retried in a loop.
 import { BinlogType, binlogTypeName } from '../../doris/types.js';
 import { done, type BinlogHandler, type HandlerArgs, type HandlerResult } from './handler.js';
+import { barrier, dummy, modifyViewDef, notReplicated } from './other.js';
+import { addPartition, dropPartition, replacePartitions } from './partitions.js';
+import { alterJob, dropRollup, invertedIndices, modifyColumns, modifyComment, renameColumn } from './schema.js';
+import { createTable, dropTable, recoverInfo, rename, replaceTable, truncateTable } from './tables.js';
 
-const HANDLERS: Partial<Record<number, BinlogHandler>> = {};
-
-/** Registers the handler of a binlog type (called by the handler modules). */
-export function registerHandler(type: number, handler: BinlogHandler): void {
-  HANDLERS[type] = handler;
-}
+const HANDLERS: Partial<Record<number, BinlogHandler>> = {
+  [BinlogType.ADD_PARTITION]: addPartition,
+  [BinlogType.CREATE_TABLE]: createTable,
+  [BinlogType.DROP_PARTITION]: dropPartition,
+  [BinlogType.DROP_TABLE]: dropTable,
+  [BinlogType.ALTER_JOB]: alterJob,
+  [BinlogType.MODIFY_TABLE_ADD_OR_DROP_COLUMNS]: modifyColumns,
+  [BinlogType.DUMMY]: dummy,
+  // Database and table property changes are not replicated (Doris CCR manual): the destination
+  // keeps its own binlog, replication and compaction settings.
+  [BinlogType.ALTER_DATABASE_PROPERTY]: notReplicated,
+  [BinlogType.MODIFY_TABLE_PROPERTY]: notReplicated,
+  [BinlogType.BARRIER]: barrier((args) => handleBinlog(args)),
+  // Storage medium / in-memory changes of partitions are not replicated.
+  [BinlogType.MODIFY_PARTITIONS]: notReplicated,
+  [BinlogType.REPLACE_PARTITIONS]: replacePartitions,
+  [BinlogType.TRUNCATE_TABLE]: truncateTable,
+  [BinlogType.RENAME_TABLE]: rename,
+  [BinlogType.RENAME_COLUMN]: renameColumn,
+  [BinlogType.MODIFY_COMMENT]: modifyComment,
+  [BinlogType.MODIFY_VIEW_DEF]: modifyViewDef,
+  [BinlogType.REPLACE_TABLE]: replaceTable,
+  [BinlogType.MODIFY_TABLE_ADD_OR_DROP_INVERTED_INDICES]: invertedIndices,
+  [BinlogType.RENAME_ROLLUP]: rename,
+  [BinlogType.RENAME_PARTITION]: rename,
+  [BinlogType.DROP_ROLLUP]: dropRollup,
+  [BinlogType.RECOVER_INFO]: recoverInfo,
+  // Bucket count / distribution changes are not replicated (manual: not supported).
+  [BinlogType.MODIFY_DISTRIBUTION_BUCKET_NUM]: notReplicated,
+  [BinlogType.MODIFY_DISTRIBUTION_TYPE]: notReplicated,
+};
 
 const warned = new Set<string>();
 

@@ -23,8 +23,9 @@ export interface HandlerArgs {
 export type HandlerResult =
   /** Applied or irrelevant. `progress` carries mapping changes; the cursor is advanced by the caller. */
   | { kind: 'done'; progress: Progress }
-  | { kind: 'partial-sync'; target: PartialSyncTarget; reason: string }
-  | { kind: 'full-sync'; reason: string };
+  /** `progress`, when given, carries changes the handler made before asking for the sync. */
+  | { kind: 'partial-sync'; target: PartialSyncTarget; reason: string; progress?: Progress }
+  | { kind: 'full-sync'; reason: string; progress?: Progress };
 
 export type BinlogHandler = (args: HandlerArgs) => Promise<HandlerResult>;
 
