@@ -250,7 +250,7 @@ export class MysqlConnection {
         if (packet === undefined) break;
         clearTimeout(this.readTimer);
         this.readTimer = undefined;
-        await this.handle(packet.payload, packet.seq);
+        await this.handle(packet.payload, packet.seq, (packet.lastSeq + 1) & 0xff);
       }
       if (this.phase !== 'closed' && this.assembler.pending && this.readTimer === undefined) {
         this.readTimer = setTimeout(() => this.fail('incomplete packet timed out'), this.options.readTimeoutMs);
@@ -273,7 +273,8 @@ export class MysqlConnection {
     }
   }
 
-  private async handle(payload: Buffer, seq: number): Promise<void> {
+  /** `replySeq` follows the last physical packet of the request (large requests span several). */
+  private async handle(payload: Buffer, seq: number, replySeq: number): Promise<void> {
     switch (this.phase) {
       case 'handshake':
         if (seq !== 1) return this.protocolFailure(new ProtocolError('bad sequence id in login'));
@@ -293,7 +294,7 @@ export class MysqlConnection {
         return this.login(this.response, payload, 4);
       case 'command':
         if (seq !== 0) return this.protocolFailure(new ProtocolError('packets out of order'));
-        return this.command(payload);
+        return this.command(payload, replySeq);
       case 'closed':
         return;
     }
@@ -357,7 +358,7 @@ export class MysqlConnection {
     }
   }
 
-  private async command(payload: Buffer): Promise<void> {
+  private async command(payload: Buffer, seq: number): Promise<void> {
     const session = this.session;
     if (session === undefined || payload.length === 0) return this.protocolFailure(new ProtocolError('empty command'));
     const code = payload[0] as number;
@@ -368,31 +369,31 @@ export class MysqlConnection {
         this.socket.end();
         return;
       case Command.PING:
-        return this.send([okPayload()], 1);
+        return this.send([okPayload()], seq);
       case Command.QUERY:
-        return this.reply(await this.runQuery(session, body.toString('utf8')));
+        return this.reply(await this.runQuery(session, body.toString('utf8')), seq);
       case Command.INIT_DB:
-        return this.reply(await this.runQuery(session, `USE ${quoteIdentifier(body.toString('utf8'))}`));
+        return this.reply(await this.runQuery(session, `USE ${quoteIdentifier(body.toString('utf8'))}`), seq);
       case Command.FIELD_LIST:
-        return this.send([eofPayload()], 1);
+        return this.send([eofPayload()], seq);
       case Command.STATISTICS:
-        return this.send([Buffer.from(`Uptime: ${Math.floor(process.uptime())}  Threads: 1  Questions: 0  Slow queries: 0  Opens: 0  Open tables: 0  Queries per second avg: 0.000`)], 1);
+        return this.send([Buffer.from(`Uptime: ${Math.floor(process.uptime())}  Threads: 1  Questions: 0  Slow queries: 0  Opens: 0  Open tables: 0  Queries per second avg: 0.000`)], seq);
       case Command.SET_OPTION: {
         const option = new PayloadReader(body).int2();
         session.multiStatements = option === 0;
-        return this.send([eofPayload()], 1);
+        return this.send([eofPayload()], seq);
       }
       case Command.RESET_CONNECTION:
         session.reset();
         this.prepared.clear();
-        return this.send([okPayload()], 1);
+        return this.send([okPayload()], seq);
       case Command.STMT_PREPARE:
-        return this.send(this.prepared.prepare(body.toString('utf8')), 1);
+        return this.send(this.prepared.prepare(body.toString('utf8')), seq);
       case Command.STMT_EXECUTE: {
         const execution = this.prepared.execute(body);
-        if (execution.kind === 'error') return this.send([errPayload(execution.error.errno, execution.error.sqlState, execution.error.message)], 1);
+        if (execution.kind === 'error') return this.send([errPayload(execution.error.errno, execution.error.sqlState, execution.error.message)], seq);
         const results = await this.runQuery(session, execution.sql);
-        return this.reply(results, execution.binary);
+        return this.reply(results, seq, execution.binary);
       }
       case Command.STMT_CLOSE:
         // No reply, by protocol.
@@ -402,17 +403,17 @@ export class MysqlConnection {
         this.prepared.longData(body);
         return;
       case Command.STMT_RESET:
-        return this.send([okPayload()], 1);
+        return this.send([okPayload()], seq);
       default:
-        return this.send([errPayload(1047, '08S01', 'Unknown command')], 1);
+        return this.send([errPayload(1047, '08S01', 'Unknown command')], seq);
     }
   }
 
   /** Sends the results of one COM_QUERY / COM_STMT_EXECUTE (several for multi-statements). */
-  private async reply(results: QueryResult[], binary = false): Promise<void> {
-    if (results.length === 0) return this.send([errPayload(1065, '42000', 'Query was empty')], 1);
+  private async reply(results: QueryResult[], seq: number, binary = false): Promise<void> {
+    if (results.length === 0) return this.send([errPayload(1065, '42000', 'Query was empty')], seq);
     if (results.length > 1 && (this.capabilities & Capability.MULTI_RESULTS) === 0) {
-      return this.send([errPayload(ErrNo.PARSE_ERROR, '42000', 'errCode = 2, detailMessage = client does not accept multiple results')], 1);
+      return this.send([errPayload(ErrNo.PARSE_ERROR, '42000', 'errCode = 2, detailMessage = client does not accept multiple results')], seq);
     }
     const payloads: Buffer[] = [];
     for (let i = 0; i < results.length; i++) {
@@ -433,7 +434,7 @@ export class MysqlConnection {
       for (const row of result.rows) payloads.push(binary ? this.prepared.binaryRow(result.columns, row) : textRowPayload(row));
       payloads.push(eofPayload(status));
     }
-    await this.send(payloads, 1);
+    await this.send(payloads, seq);
   }
 }
 

@@ -195,51 +195,72 @@ export function framePackets(payload: Buffer, seq: number): { bytes: Buffer[]; n
 
 /**
  * Reassembles logical packets from a byte stream. `take()` returns the next complete packet
- * (payload and the sequence id of its first physical packet), or undefined if more bytes
- * are needed.
+ * (payload and the sequence ids of its first and last physical packets), or undefined if more
+ * bytes are needed. Received chunks are only joined once a whole packet is there, so a large
+ * statement arriving in many small chunks is copied once, not once per chunk.
  */
 export class PacketAssembler {
-  private buffer: Buffer = Buffer.alloc(0);
+  private chunks: Buffer[] = [];
+  private length = 0;
 
   /** Largest logical payload accepted; larger declared lengths fail at once (no waiting for the bytes). */
   constructor(public maxPayload: number) {}
 
   push(data: Buffer): void {
-    this.buffer = this.buffer.length === 0 ? data : Buffer.concat([this.buffer, data]);
+    if (data.length === 0) return;
+    this.chunks.push(data);
+    this.length += data.length;
   }
 
   /** True while part of a packet has been received. */
   get pending(): boolean {
-    return this.buffer.length > 0;
+    return this.length > 0;
+  }
+
+  private byteAt(index: number): number {
+    let i = index;
+    for (const c of this.chunks) {
+      if (i < c.length) return c[i] as number;
+      i -= c.length;
+    }
+    throw new ProtocolError('read past the received bytes');
+  }
+
+  private header(offset: number): { length: number; seq: number } {
+    return {
+      length: this.byteAt(offset) | (this.byteAt(offset + 1) << 8) | (this.byteAt(offset + 2) << 16),
+      seq: this.byteAt(offset + 3),
+    };
   }
 
   /** The declared length and sequence id of the next physical packet, if its header has arrived. */
   peekHeader(): { length: number; seq: number } | undefined {
-    if (this.buffer.length < 4) return undefined;
-    return { length: this.buffer.readUIntLE(0, 3), seq: this.buffer.readUInt8(3) };
+    return this.length < 4 ? undefined : this.header(0);
   }
 
   take(): { payload: Buffer; seq: number; lastSeq: number } | undefined {
-    const parts: Buffer[] = [];
+    const frames: { start: number; length: number }[] = [];
     let offset = 0;
     let total = 0;
     let firstSeq = -1;
     let lastSeq = -1;
     for (;;) {
-      if (this.buffer.length < offset + 4) return undefined;
-      const len = this.buffer.readUIntLE(offset, 3);
-      const seq = this.buffer.readUInt8(offset + 3);
-      total += len;
+      if (this.length < offset + 4) return undefined;
+      const { length, seq } = this.header(offset);
+      total += length;
       if (total > this.maxPayload) throw new ProtocolError('packet too large');
-      if (this.buffer.length < offset + 4 + len) return undefined;
+      if (this.length < offset + 4 + length) return undefined;
       if (firstSeq < 0) firstSeq = seq;
       lastSeq = seq;
-      parts.push(this.buffer.subarray(offset + 4, offset + 4 + len));
-      offset += 4 + len;
-      if (len < MAX_PAYLOAD) break;
+      frames.push({ start: offset + 4, length });
+      offset += 4 + length;
+      if (length < MAX_PAYLOAD) break;
     }
-    const payload = Buffer.concat(parts);
-    this.buffer = this.buffer.subarray(offset);
+    const all = this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks, this.length);
+    const payload = frames.length === 1 ? Buffer.from(all.subarray(offset - total, offset)) : Buffer.concat(frames.map((f) => all.subarray(f.start, f.start + f.length)));
+    const rest = all.subarray(offset);
+    this.chunks = rest.length > 0 ? [rest] : [];
+    this.length = rest.length;
     return { payload, seq: firstSeq, lastSeq };
   }
 }

@@ -147,6 +147,16 @@ describe('queries', () => {
     await c.end();
   });
 
+  it('reassembles statements and sends rows larger than one 16 MiB packet', async () => {
+    const c = await mysqlPromise.createConnection(options());
+    const big = 'x'.repeat(17 * 1024 * 1024);
+    const [rows] = await c.query(`SELECT '${big}' AS s, LENGTH('${big}') AS n`);
+    const [row] = rows as { s: string; n: number }[];
+    expect(row?.n).toBe(big.length);
+    expect(row?.s.length).toBe(big.length);
+    await c.end();
+  });
+
   it('works with the callback API, ping and prepared statements', async () => {
     const c = mysql.createConnection(options());
     const rows = await new Promise<unknown>((resolve, reject) => c.query('SELECT 2 AS two', (err, r) => (err ? reject(err) : resolve(r))));

@@ -101,26 +101,27 @@ export function syntaxError(sql: string, offset: number, near: string, expected?
 }
 
 function readQuoted(sql: string, start: number, quote: string, escapes: boolean): { value: string; end: number } {
-  let out = '';
+  // Copy runs between special characters in slices, and remember where the next quote and
+  // backslash are: string literals may be megabytes long.
+  const parts: string[] = [];
   let i = start + 1;
-  while (i < sql.length) {
-    const c = sql[i] as string;
-    if (escapes && c === '\\' && i + 1 < sql.length) {
-      const n = sql[i + 1] as string;
-      out += ESCAPES[n] ?? n;
-      i += 2;
+  let q = sql.indexOf(quote, i);
+  let b = escapes ? sql.indexOf('\\', i) : -1;
+  for (;;) {
+    if (q >= 0 && q < i) q = sql.indexOf(quote, i);
+    if (b >= 0 && b < i) b = sql.indexOf('\\', i);
+    if (b >= 0 && (q < 0 || b < q)) {
+      if (b + 1 >= sql.length) break;
+      const n = sql[b + 1] as string;
+      parts.push(sql.slice(i, b), ESCAPES[n] ?? n);
+      i = b + 2;
       continue;
     }
-    if (c === quote) {
-      if (sql[i + 1] === quote) {
-        out += quote;
-        i += 2;
-        continue;
-      }
-      return { value: out, end: i + 1 };
-    }
-    out += c;
-    i++;
+    if (q < 0) break;
+    parts.push(sql.slice(i, q));
+    if (sql[q + 1] !== quote) return { value: parts.join(''), end: q + 1 };
+    parts.push(quote);
+    i = q + 2;
   }
   throw syntaxError(sql, start, sql.slice(start, start + 20), `closing ${quote}`);
 }
