@@ -65,8 +65,11 @@ export class RawClient {
     for (const b of framePackets(payload, seq).bytes) this.socket.write(b);
   }
 
-  /** Reads the handshake and logs in with mysql_native_password; returns the server's reply. */
-  async login(user: string, password: string, database?: string): Promise<RawPacket | undefined> {
+  /**
+   * Reads the handshake and logs in; with another `plugin` than mysql_native_password the
+   * server must switch plugins first. Returns the server's final reply.
+   */
+  async login(user: string, password: string, database?: string, plugin = 'mysql_native_password'): Promise<RawPacket | undefined> {
     const handshake = await this.read();
     if (handshake === undefined) throw new Error('no handshake');
     const r = new PayloadReader(handshake.payload);
@@ -85,11 +88,19 @@ export class RawClient {
     const scramble = Buffer.concat([part1, part2]);
     let caps = Capability.PROTOCOL_41 | Capability.SECURE_CONNECTION | Capability.PLUGIN_AUTH | Capability.MULTI_STATEMENTS | Capability.MULTI_RESULTS;
     if (database !== undefined) caps |= Capability.CONNECT_WITH_DB;
-    const token = nativePasswordToken(password, scramble);
+    // Another plugin's answer is meaningless to the server; send 20 arbitrary bytes.
+    const token = plugin === 'mysql_native_password' ? nativePasswordToken(password, scramble) : Buffer.alloc(20, 1);
     const w = new PayloadWriter().int4(caps).int4(1 << 24).int1(33).zeros(23).nulString(user).int1(token.length).raw(token);
     if (database !== undefined) w.nulString(database);
-    w.nulString('mysql_native_password');
+    w.nulString(plugin);
     this.send(w.toBuffer(), 1);
+    const reply = await this.read();
+    if (reply === undefined || reply.payload[0] !== 0xfe || plugin === 'mysql_native_password') return reply;
+    const sw = new PayloadReader(reply.payload);
+    sw.int1();
+    if (sw.nulString() !== 'mysql_native_password') throw new Error('unexpected auth switch plugin');
+    const switchScramble = sw.bytes(20);
+    this.send(nativePasswordToken(password, switchScramble), reply.seq + 1);
     return this.read();
   }
 

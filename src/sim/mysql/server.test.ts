@@ -186,6 +186,18 @@ describe('protocol details (raw client)', () => {
     c.close();
   });
 
+  it('switches a client that starts with another auth plugin to mysql_native_password', async () => {
+    const ok = await RawClient.open(server.port);
+    const reply = await ok.login('admin', 's3cret', undefined, 'caching_sha2_password');
+    expect([reply?.seq, reply?.payload[0]]).toEqual([4, 0x00]);
+    ok.close();
+    const denied = await RawClient.open(server.port);
+    const err = await denied.login('admin', 'wrong', undefined, 'caching_sha2_password');
+    expect(err?.seq).toBe(4);
+    expect(decodeError(err?.payload ?? Buffer.alloc(9))).toMatchObject({ errno: 1045, sqlState: '28000' });
+    denied.close();
+  });
+
   it('changes the database with COM_INIT_DB and reports unknown ones', async () => {
     const c = await RawClient.open(server.port);
     await c.login('root', '');
