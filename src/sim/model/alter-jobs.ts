@@ -184,6 +184,8 @@ export class AlterJobs {
           for (const r of this.ctx.state.tablets.get(shadowTabletId)?.replicas ?? []) {
             r.rowsets = [rs, ...r.rowsets.filter((x) => x.version > version)];
             if (r.version < version) r.version = version;
+            // Versions the shadow replica missed before it existed are now covered.
+            if (r.lastFailedVersion <= version) r.lastFailedVersion = -1n;
           }
         });
       }

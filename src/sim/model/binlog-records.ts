@@ -51,7 +51,7 @@ function literalGson(type: string, v: PartitionKey['keys'][number]): unknown {
 }
 
 /** PartitionKey.PartitionKeySerializer: [[type, literal], …, "unused"]. */
-export function partitionKeyGson(k: PartitionKey): unknown[] {
+function partitionKeyGson(k: PartitionKey): unknown[] {
   return [...k.keys.map((v, i) => [k.types[i], literalGson(k.types[i] ?? '', v)]), 'unused'];
 }
 

@@ -1,6 +1,6 @@
 // Catalog lookups over the cluster state. Database and table names are case-sensitive (Doris
 // default lower_case_table_names = 0); failures throw the Doris errors clients see.
-import { DorisError, ddlError, unknownDatabase, unknownTable } from './errors.js';
+import { DorisError, unknownDatabase, unknownTable } from './errors.js';
 import type {
   ClusterState,
   DatabaseState,
@@ -25,11 +25,6 @@ export function requireDb(state: ClusterState, name: string): DatabaseState {
   return db;
 }
 
-export function requireDbById(state: ClusterState, id: bigint): DatabaseState {
-  const db = state.dbs.get(id);
-  if (!db) throw ddlError(`Unknown database id ${id}`);
-  return db;
-}
 
 export function findTable(db: DatabaseState, name: string): TableState | undefined {
   for (const t of db.tables.values()) if (t.name === name) return t;
@@ -89,10 +84,6 @@ export function baseIndex(table: OlapTableState): IndexState {
   return idx;
 }
 
-export function findIndexByName(table: OlapTableState, name: string): IndexState | undefined {
-  for (const idx of table.indexes.values()) if (idx.name === name && idx.state === 'NORMAL') return idx;
-  return undefined;
-}
 
 /** Visible (non-shadow) indexes: base first, then rollups in creation order. */
 export function visibleIndexes(table: OlapTableState): IndexState[] {

@@ -132,9 +132,6 @@ export function compareKeys(a: PartitionKey, b: PartitionKey): number {
   return a.keys.length - b.keys.length;
 }
 
-export function keysEqual(a: PartitionKey, b: PartitionKey): boolean {
-  return compareKeys(a, b) === 0 && a.types.join() === b.types.join();
-}
 
 /** LiteralExpr.getRealValue / DateLiteral.getStringValue as PartitionKey.toString prints them. */
 function realValueText(lit: PartitionKeyLiteral, type: string): string {

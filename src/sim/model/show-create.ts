@@ -39,7 +39,7 @@ function partitionClause(table: OlapTableState): string {
 }
 
 /** DistributionInfo.toSql(). */
-export function distributionSql(table: OlapTableState): string {
+function distributionSql(table: OlapTableState): string {
   const d = table.distribution;
   const buckets = d.autoBucket ? 'AUTO' : String(d.buckets);
   if (d.type === 'RANDOM') return `DISTRIBUTED BY RANDOM BUCKETS ${buckets}`;

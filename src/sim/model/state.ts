@@ -45,7 +45,6 @@ export interface ViewState {
   createTimeMs: number;
 }
 
-export type TableKind = 'OLAP' | 'VIEW';
 export type OlapTableStateName = 'NORMAL' | 'SCHEMA_CHANGE' | 'ROLLUP';
 
 export interface DistributionState {

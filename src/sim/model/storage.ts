@@ -15,7 +15,7 @@ const NOT_ENOUGH_BACKENDS =
   'Failed to find enough backend, please check the replication num,replication tag and storage medium and avail capacity of backends or maybe all be on this host.';
 
 /** Chooses `count` distinct alive backends round-robin (SystemInfoService.selectBackendIdsForReplicaCreation). */
-export function placeReplicas(state: ClusterState, count: number): bigint[] {
+function placeReplicas(state: ClusterState, count: number): bigint[] {
   const candidates = [...state.backends.values()]
     .filter((b) => b.alive && !b.decommissioned)
     .sort((a, b) => (a.id < b.id ? -1 : 1));
@@ -143,7 +143,7 @@ export function discardStaged(state: ClusterState, txnId: bigint, tabletIds: Ite
 }
 
 /** A replica that can serve reads at `version`: backend alive and version reached. */
-export function queryableReplica(state: ClusterState, tablet: TabletState, version: bigint): ReplicaState | undefined {
+function queryableReplica(state: ClusterState, tablet: TabletState, version: bigint): ReplicaState | undefined {
   return tablet.replicas.find((r) => r.version >= version && state.backends.get(r.backendId)?.alive === true);
 }
 
