@@ -10,6 +10,21 @@ const PLACEHOLDER: Record<NamedOption['kind'], string> = {
   enum: '<word>',
 };
 
+function wrap(text: string, width: number): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      out.push(line);
+      line = word;
+    } else {
+      line = line === '' ? word : `${line} ${word}`;
+    }
+  }
+  if (line !== '') out.push(line);
+  return out;
+}
+
 export function renderHelp(): string {
   const lines = [
     'Usage: ccr_syncer [--flag=value ...]',
@@ -30,7 +45,7 @@ export function renderHelp(): string {
       lines.push('', `${group}:`);
     }
     lines.push(`  --${opt.name} ${PLACEHOLDER[opt.kind]}`);
-    lines.push(`        ${opt.description}`);
+    lines.push(...wrap(opt.description, 80).map((l) => `        ${l}`));
     const env = opt.env === null ? '' : `, env ${opt.env}`;
     lines.push(`        (default ${opt.sensitive && opt.showDefault !== '""' ? '******' : opt.showDefault}${env})`);
   }

@@ -1,0 +1,166 @@
+// The composition root: builds the meta store, metrics, engine, JobManager and HTTP server,
+// passes dependencies through constructors, and starts them in order (stopping in reverse):
+//
+//   meta store (open + migrate) → syncer registry → [http drain] → engine + jobs → http listen
+//
+// Stopping runs backwards: the HTTP server stops accepting (new requests get 503), jobs stop
+// at their step boundaries, in-flight requests drain, then the store closes.
+import { resolve } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { syncerIdentity } from './config/derived.js';
+import type { Config } from './config/options.js';
+import { syncerVersion } from './config/version.js';
+import { buildHttpServer } from './http/server.js';
+import type { SyncEngine } from './jobs/engine.js';
+import { JobManager } from './jobs/job-manager.js';
+import { createPasswordCipher } from './jobs/password-cipher.js';
+import { Lifecycle } from './lifecycle/lifecycle.js';
+import type { MetaStore } from './meta-store/meta-store.js';
+import { openMysqlMetaStore } from './meta-store/mysql/mysql-meta-store.js';
+import { openSqliteMetaStore } from './meta-store/sqlite/sqlite-meta-store.js';
+import type { Logger } from './observability/logger.js';
+import type { Metrics } from './observability/metrics.js';
+import { createMetrics } from './observability/metrics.js';
+
+/** What an engine gets to build itself. */
+export interface EngineDeps {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly metrics: Metrics;
+}
+
+export interface AppOptions {
+  readonly config: Config;
+  readonly log: Logger;
+  /** Builds the sync engine (src/main.ts passes the real one, tests a test engine). */
+  readonly createEngine: (deps: EngineDeps) => SyncEngine;
+  /** Base for relative paths (db_dir). */
+  readonly cwd: string;
+  /** Node process metrics on /metrics (default true). */
+  readonly processMetrics?: boolean;
+}
+
+export interface App {
+  readonly identity: string;
+  readonly metrics: Metrics;
+  /** Starts every component in order; on failure, stops what started and rejects. */
+  start(): Promise<void>;
+  /** Stops in reverse order. Idempotent. */
+  stop(): Promise<void>;
+  /** The bound HTTP address, once listening. */
+  address(): { host: string; port: number } | undefined;
+  /** Available after start(). */
+  readonly jobs: JobManager;
+  readonly store: MetaStore;
+  readonly http: FastifyInstance;
+}
+
+export function createApp(o: AppOptions): App {
+  const { config, log } = o;
+  const identity = syncerIdentity(config);
+  const metrics = createMetrics({ processMetrics: o.processMetrics ?? true });
+  const lifecycle = new Lifecycle(log.child({ component: 'lifecycle' }));
+  let store: MetaStore | undefined;
+  let jobs: JobManager | undefined;
+  let engine: SyncEngine | undefined;
+  let http: FastifyInstance | undefined;
+  let httpClosed: Promise<void> | undefined;
+  let bound: { host: string; port: number } | undefined;
+  const need = <T>(v: T | undefined, what: string): T => {
+    if (v === undefined) throw new Error(`${what} is not available before start()`);
+    return v;
+  };
+
+  lifecycle.add({
+    name: 'meta-store',
+    async start(signal) {
+      store =
+        config.db_type === 'mysql'
+          ? await openMysqlMetaStore(
+              {
+                host: config.db_host,
+                port: config.db_port,
+                user: config.db_user,
+                password: config.db_password,
+                database: config.db_name,
+                maxConnections: config.db_max_open_conns,
+                connectTimeoutMs: config.connect_timeout,
+              },
+              signal,
+            )
+          : openSqliteMetaStore({ path: resolve(o.cwd, config.db_dir) });
+      try {
+        await store.migrate(signal);
+      } catch (err) {
+        await store.close();
+        throw err;
+      }
+      log.info({ kind: store.kind, where: config.db_type === 'mysql' ? `${config.db_host}:${config.db_port}/${config.db_name}` : resolve(o.cwd, config.db_dir) }, 'meta store ready');
+    },
+    stop: async () => store?.close(),
+  });
+
+  lifecycle.add({
+    name: 'syncer-registry',
+    // A plain upsert of our row; heartbeats and failover belong to the HA service.
+    start: async (signal) => need(store, 'store').upsertSyncer(identity, BigInt(Date.now()) * 1_000_000n, signal),
+  });
+
+  lifecycle.add({
+    name: 'http-drain',
+    // Stopped after the jobs: waits for requests still in flight when the server stopped accepting.
+    stop: async () => httpClosed,
+  });
+
+  lifecycle.add({
+    name: 'jobs',
+    async start(signal) {
+      engine = o.createEngine({ config, log: log.child({ component: 'engine' }), metrics });
+      jobs = new JobManager({
+        store: need(store, 'store'),
+        engine,
+        identity,
+        cipher: createPasswordCipher(config.secret_key),
+        log,
+        metrics,
+      });
+      await jobs.start(signal);
+    },
+    async stop() {
+      await jobs?.stop();
+      await engine?.close();
+    },
+  });
+
+  lifecycle.add({
+    name: 'http',
+    async start() {
+      http = buildHttpServer({ jobs: need(jobs, 'jobs'), store: need(store, 'store'), metrics, config, version: syncerVersion(), log });
+      await http.listen({ host: config.listen_host, port: config.port });
+      const addr = http.server.address();
+      bound = typeof addr === 'object' && addr !== null ? { host: addr.address, port: addr.port } : undefined;
+      log.info({ host: bound?.host, port: bound?.port, identity }, 'http listening');
+    },
+    async stop() {
+      // Stop accepting now; the drain is awaited by 'http-drain' after the jobs stopped.
+      httpClosed = http?.close();
+    },
+  });
+
+  return {
+    identity,
+    metrics,
+    start: () => lifecycle.start(),
+    stop: () => lifecycle.stop(),
+    address: () => bound,
+    get jobs() {
+      return need(jobs, 'jobs');
+    },
+    get store() {
+      return need(store, 'store');
+    },
+    get http() {
+      return need(http, 'http');
+    },
+  };
+}
