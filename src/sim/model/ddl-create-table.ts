@@ -143,8 +143,9 @@ export function createTable(ctx: ModelContext, dbName: string, def: TableDef, op
   const now = ctx.clock();
   const buckets = def.distribution.buckets === 'AUTO' ? AUTO_BUCKETS : def.distribution.buckets;
   if (buckets <= 0) throw ddlError('Number of hash distribution should be larger than zero.');
-  let uid = 0;
-  const columns: ColumnMeta[] = def.columns.map((c: ColumnDef) => ({ ...c, isKey: def.keys.includes(c.name), uniqueId: uid++ }));
+  // Column unique ids number the columns from 0 unless the definition carries them (restore).
+  let uid = def.columns.reduce((max, c) => Math.max(max, (c.uniqueId ?? -1) + 1), 0);
+  const columns: ColumnMeta[] = def.columns.map((c: ColumnDef) => ({ ...c, isKey: def.keys.includes(c.name), uniqueId: c.uniqueId ?? uid++ }));
   const extraProperties = new Map<string, string>();
   for (const [k, v] of Object.entries(props)) if (!CONSUMED_PROPERTIES.has(k)) extraProperties.set(k, v);
   const table: OlapTableState = {

@@ -76,6 +76,12 @@ export interface ColumnDef {
   autoIncrement?: boolean | undefined;
   onUpdateCurrentTimestamp?: boolean | undefined;
   comment: string;
+  /**
+   * Doris' column unique id. The parser leaves it unset (the catalog numbers columns); it is
+   * set when a table is recreated from saved metadata (restore), so rowsets written by the
+   * original table keep matching their columns.
+   */
+  uniqueId?: number | undefined;
 }
 
 /** Doris' KeysType names (as Gson prints them in binlog payloads). */

@@ -10,8 +10,8 @@ import type { Value } from './value.js';
 /** Milliseconds since the epoch; injected so tests and the daemon control time. */
 export type Clock = () => number;
 
-/** A column as the catalog stores it: the SQL definition plus Doris' column unique id
- *  (light schema change keys rowset columns by this id, so renames and drops are cheap). */
+/** A column as the catalog stores it: the SQL definition with Doris' column unique id always
+ *  set (light schema change keys rowset columns by this id, so renames and drops are cheap). */
 export interface ColumnMeta extends ColumnDef {
   uniqueId: number;
 }

@@ -6,8 +6,7 @@ import type { ColumnMeta, OlapTableState } from './state.js';
 import { compareItems } from './partition-key.js';
 
 function plainColumn(c: ColumnMeta): TableDef['columns'][number] {
-  const { uniqueId: _uid, ...def } = c;
-  return { ...def };
+  return { ...c };
 }
 
 function partitionDefOf(table: OlapTableState): PartitionDef {
@@ -28,7 +27,10 @@ function partitionDefOf(table: OlapTableState): PartitionDef {
   return { type: 'LIST', columns, lists };
 }
 
-/** The table's current definition (base schema, partitions as fixed ranges, properties as shown). */
+/**
+ * The table's current definition (base schema with column unique ids, partitions as fixed
+ * ranges, properties as shown), from which createTable recreates an equivalent table.
+ */
 export function tableDefOf(table: OlapTableState, opts: { withRollups?: boolean | string[] | undefined } = {}): TableDef {
   const properties: Record<string, string> = Object.fromEntries(table.extraProperties);
   properties['replication_num'] = String(table.replicationNum);
