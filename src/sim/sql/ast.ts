@@ -3,8 +3,8 @@
 //
 // Conventions:
 // - Identifiers keep the case they were written in (back-quotes removed, `` doubled → `).
-// - Keywords are normalised to upper case where they are kept as strings (function names,
-//   type names, table-function names stay as written).
+// - Names the grammar treats as keywords are normalised: function names and interval units
+//   upper-case, table-function and variable names lower-case.
 // - `span` fields are [start, end) character offsets into the SQL text given to the parser,
 //   so callers can cut or rewrite the original text (view definitions, column labels).
 // - PROPERTIES maps keep values as written and lower-case their keys.

@@ -5,16 +5,15 @@ import type { ColumnType } from '../model/schema.js';
 import { coerceValue, formatValue, type Value } from '../model/value.js';
 import { dorisError, ErrNo, SqlError } from '../sql-error.js';
 import { AGGREGATE_FUNCTIONS, distinctTuples } from './aggregates.js';
-import type { BinaryOp, Expr, Query } from './ast.js';
+import { arithmetic, arithmeticType, COMPARISONS, isComparison } from './arithmetic.js';
+import type { Expr, Query } from './ast.js';
 import { addInterval, formatDate, formatDateTime, parseDateTime } from './datetime.js';
 import {
   compareTyped,
   formatDecimal,
   fromBool,
-  isFloatType,
   isStringType,
   likeToRegExp,
-  rescale,
   toBigInt,
   toDecimal,
   toNumber,
@@ -115,85 +114,6 @@ function coerceConstant(side: CompiledExpr, other: ColumnType): CompiledExpr {
   } catch {
     return side;
   }
-}
-
-function arithmeticType(op: BinaryOp, a: ColumnType, b: ColumnType): ColumnType {
-  if (a === NULL_TYPE || b === NULL_TYPE) return a === NULL_TYPE ? (b === NULL_TYPE ? T.DOUBLE : b) : a;
-  if (op === 'DIV') return T.BIGINT;
-  const decimal = a.name === 'DECIMAL' || b.name === 'DECIMAL';
-  const inexact = isFloatType(a) || isFloatType(b) || isStringType(a) || isStringType(b);
-  if (inexact) return T.DOUBLE;
-  if (op === '/') return decimal ? { name: 'DECIMAL', precision: 38, scale: Math.min((a.scale ?? 0) + 4, 38) } : T.DOUBLE;
-  if (decimal) {
-    const sa = a.name === 'DECIMAL' ? (a.scale ?? 0) : 0;
-    const sb = b.name === 'DECIMAL' ? (b.scale ?? 0) : 0;
-    return { name: 'DECIMAL', precision: 38, scale: op === '*' ? Math.min(sa + sb, 38) : Math.max(sa, sb) };
-  }
-  return a.name === 'LARGEINT' || b.name === 'LARGEINT' ? { name: 'LARGEINT' } : T.BIGINT;
-}
-
-type ArithmeticOp = Extract<BinaryOp, '+' | '-' | '*' | '/' | '%' | 'DIV' | '&' | '|' | '^'>;
-type ComparisonOp = Extract<BinaryOp, '=' | '<=>' | '!=' | '<' | '<=' | '>' | '>='>;
-
-const COMPARISONS: Record<ComparisonOp, (c: number) => boolean> = {
-  '=': (c) => c === 0,
-  '<=>': (c) => c === 0,
-  '!=': (c) => c !== 0,
-  '<': (c) => c < 0,
-  '<=': (c) => c <= 0,
-  '>': (c) => c > 0,
-  '>=': (c) => c >= 0,
-};
-
-function isComparison(op: BinaryOp): op is ComparisonOp {
-  return op in COMPARISONS;
-}
-
-function decimalArithmetic(op: ArithmeticOp, scale: number, x: Value, y: Value): Value {
-  const a = toDecimal(x) ?? { digits: 0n, scale: 0 };
-  const b = toDecimal(y) ?? { digits: 0n, scale: 0 };
-  if (op === '+') return formatDecimal(rescale(a, scale) + rescale(b, scale), scale);
-  if (op === '-') return formatDecimal(rescale(a, scale) - rescale(b, scale), scale);
-  if (op === '*') return formatDecimal(rescale({ digits: a.digits * b.digits, scale: a.scale + b.scale }, scale), scale);
-  if (b.digits === 0n) return null;
-  const common = Math.max(a.scale, b.scale);
-  const [na, nb] = [rescale(a, common), rescale(b, common)];
-  if (op === '%') return formatDecimal(rescale({ digits: na % nb, scale: common }, scale), scale);
-  if (op === 'DIV') return na / nb;
-  // Keep one extra digit so that the final rescale rounds half away from zero.
-  const q = (na * 10n ** BigInt(scale + 1)) / nb;
-  return formatDecimal(rescale({ digits: q, scale: scale + 1 }, scale), scale);
-}
-
-const INTEGER_OPS: Record<ArithmeticOp, (a: bigint, b: bigint) => Value> = {
-  '+': (a, b) => a + b,
-  '-': (a, b) => a - b,
-  '*': (a, b) => a * b,
-  '/': (a, b) => (b === 0n ? null : Number(a) / Number(b)),
-  '%': (a, b) => (b === 0n ? null : a % b),
-  DIV: (a, b) => (b === 0n ? null : a / b),
-  '&': (a, b) => a & b,
-  '|': (a, b) => a | b,
-  '^': (a, b) => a ^ b,
-};
-
-const DOUBLE_OPS: Record<ArithmeticOp, (a: number, b: number) => Value> = {
-  '+': (a, b) => a + b,
-  '-': (a, b) => a - b,
-  '*': (a, b) => a * b,
-  '/': (a, b) => (b === 0 ? null : a / b),
-  '%': (a, b) => (b === 0 ? null : a % b),
-  DIV: (a, b) => (b === 0 ? null : BigInt(Math.trunc(a / b))),
-  '&': (a, b) => BigInt(Math.trunc(a)) & BigInt(Math.trunc(b)),
-  '|': (a, b) => BigInt(Math.trunc(a)) | BigInt(Math.trunc(b)),
-  '^': (a, b) => BigInt(Math.trunc(a)) ^ BigInt(Math.trunc(b)),
-};
-
-function arithmetic(op: ArithmeticOp, type: ColumnType, x: Value, y: Value): Value {
-  if (x === null || y === null) return null;
-  if (type.name === 'DECIMAL') return decimalArithmetic(op, type.scale ?? 0, x, y);
-  if (type.name === 'BIGINT' || type.name === 'LARGEINT') return INTEGER_OPS[op](toBigInt(x) ?? 0n, toBigInt(y) ?? 0n);
-  return DOUBLE_OPS[op](toNumber(x) ?? 0, toNumber(y) ?? 0);
 }
 
 /** `date ± INTERVAL n unit`. */
