@@ -287,6 +287,26 @@ describe('DDL, DML and queries', () => {
     });
   });
 
+  it('RESTORE SNAPSHOT, KILL and EXPLAIN', () => {
+    expect(parseOne('RESTORE SNAPSHOT db.snap1 FROM `repo` ON (`t1` PARTITION (p1) AS t1_new, t2) PROPERTIES ("backup_timestamp" = "2024-01-01-00-00-00", "replication_num" = "1")')).toEqual({
+      kind: 'restore',
+      db: 'db',
+      label: 'snap1',
+      repo: 'repo',
+      mode: 'ON',
+      tables: [
+        { name: { name: 't1' }, partitions: { temporary: false, names: ['p1'] }, alias: 't1_new' },
+        { name: { name: 't2' }, partitions: undefined, alias: undefined },
+      ],
+      properties: { backup_timestamp: '2024-01-01-00-00-00', replication_num: '1' },
+    });
+    expect(parseOne('BACKUP SNAPSHOT s TO r EXCLUDE (t3)')).toMatchObject({ kind: 'backup', db: undefined, mode: 'EXCLUDE', tables: [{ name: { name: 't3' } }] });
+    expect(parseOne('KILL QUERY 12')).toEqual({ kind: 'kill', query: true, connectionId: 12n });
+    expect(parseOne('KILL 3')).toEqual({ kind: 'kill', query: false, connectionId: 3n });
+    expect(parseOne('EXPLAIN SELECT 1')).toMatchObject({ kind: 'explain', statement: { kind: 'query' } });
+    expect(parseOne('DESC SELECT 1')).toMatchObject({ kind: 'explain', statement: { kind: 'query' } });
+  });
+
   it('INSERT, DELETE, UPDATE and transactions', () => {
     expect(parseOne("INSERT INTO db.t PARTITION (p1) WITH LABEL lbl_1 (k, v) VALUES (1, 'a'), (2, DEFAULT)")).toMatchObject({
       kind: 'insert',
