@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { PredicateCompiler } from '../model/context.js';
 import type { ColumnType } from '../model/schema.js';
 import { SqlError } from '../sql-error.js';
 import { parseOne } from './parser.js';
@@ -21,6 +22,12 @@ describe('compilePredicate', () => {
     if (del.kind !== 'delete' || del.where === undefined) throw new Error('unexpected');
     const p2 = compilePredicate(del.where, COLUMNS);
     expect([p2([1, null, 'b']), p2([null, null, 'z']), p2([1, null, 'z'])]).toEqual([true, true, false]);
+  });
+
+  it('is the model\'s PredicateCompiler (DELETE conditions stored as text)', () => {
+    const compiler: PredicateCompiler = compilePredicate;
+    const test = compiler('k <= 2', [{ name: 'k', type: { name: 'INT' }, nullable: true, isKey: true, comment: '' }]);
+    expect([test([1]), test([3])]).toEqual([true, false]);
   });
 
   it('resolves column names case-insensitively and reports unknown ones', () => {
