@@ -8,7 +8,7 @@ import { primitiveTypeName } from './partition-key.js';
 import type { ColumnType } from './schema.js';
 import { likeMatcher, timeString, type ShowResult } from './show-format.js';
 import { showCreateDatabase, showCreateOlapTable, showCreateView } from './show-create.js';
-import type { ColumnMeta, IndexState, OlapTableState } from './state.js';
+import type { ColumnMeta, IndexState, OlapTableState, TxnState } from './state.js';
 import { formatValue } from './value.js';
 
 const TXN_COLUMNS = [
@@ -108,6 +108,19 @@ export class MiscShow {
     const db = requireDb(this.ctx.state, dbName);
     const t = this.ctx.state.txns.get(txnId);
     if (!t || t.dbId !== db.id) throw ddlError(`transaction with id ${txnId} does not exist`);
+    return this.transactionRow(t);
+  }
+
+  /** SHOW TRANSACTION [FROM db] WHERE label = 'l': the newest transaction with that label. */
+  transactionByLabel(dbName: string, label: string): ShowResult {
+    const db = requireDb(this.ctx.state, dbName);
+    let found: TxnState | undefined;
+    for (const t of this.ctx.state.txns.values()) if (t.dbId === db.id && t.label === label && (!found || t.id > found.id)) found = t;
+    if (!found) throw ddlError(`transaction with label ${label} does not exist`);
+    return this.transactionRow(found);
+  }
+
+  private transactionRow(t: TxnState): ShowResult {
     return {
       columns: TXN_COLUMNS,
       rows: [

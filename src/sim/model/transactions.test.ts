@@ -140,6 +140,10 @@ describe('transactions driven like the syncer drives them', () => {
     model.txns.commit(db.id, v.id, ingest(model, table, v.id, 3));
     expect(() => model.txns.abort(db.id, v.id, 'x')).toThrow(`transaction [${v.id}] is already VISIBLE, could not abort.`);
     expect(model.show.transaction('ccr', t.id).rows[0]).toEqual(expect.arrayContaining(['ABORTED', 'system cancel']));
+    expect(model.show.transactionByLabel('ccr', 'b').rows[0]?.[0]).toBe(v.id.toString());
+    expect(model.txns.statusOf(db.id, v.id)).toBe('VISIBLE');
+    expect(model.txns.statusOf(db.id, 4242n)).toBe('UNKNOWN');
+    expect(() => model.show.transaction('ccr', 4242n)).toThrow('transaction with id 4242 does not exist');
   });
 
   it('aborts transactions past their timeout', () => {

@@ -54,7 +54,12 @@ function allTabletIds(partition: PartitionState): bigint[] {
 }
 
 export class Transactions {
-  constructor(private readonly ctx: ModelContext) {}
+  /** Ids of COMMITTED transactions (derived from the state, so publishing never scans every txn). */
+  private readonly committed = new Set<bigint>();
+
+  constructor(private readonly ctx: ModelContext) {
+    for (const t of ctx.state.txns.values()) if (t.status === 'COMMITTED') this.committed.add(t.id);
+  }
 
   /**
    * Begins a transaction. Labels are unique per database among transactions that are not
@@ -103,6 +108,12 @@ export class Transactions {
 
   get(txnId: bigint): TxnState | undefined {
     return this.ctx.state.txns.get(txnId);
+  }
+
+  /** The status a transaction of a database has, UNKNOWN when there is none. */
+  statusOf(dbId: bigint, txnId: bigint): TxnState['status'] | 'UNKNOWN' {
+    const txn = this.ctx.state.txns.get(txnId);
+    return txn?.dbId === dbId ? txn.status : 'UNKNOWN';
   }
 
   /** A transaction of a database (a txn id of another database is "not found"). */
@@ -155,6 +166,7 @@ export class Transactions {
     }
     txn.status = 'COMMITTED';
     txn.commitTimeMs = this.ctx.clock();
+    this.committed.add(txn.id);
     logOperation(this.ctx);
     this.publishReady();
     return { visible: this.ctx.state.txns.get(txnId)?.status === 'VISIBLE' };
@@ -220,8 +232,9 @@ export class Transactions {
     let progress = true;
     while (progress) {
       progress = false;
-      const committed = [...this.ctx.state.txns.values()]
-        .filter((t) => t.status === 'COMMITTED')
+      const committed = [...this.committed]
+        .map((id) => this.ctx.state.txns.get(id))
+        .filter((t): t is TxnState => t?.status === 'COMMITTED')
         .sort((a, b) => a.commitTimeMs - b.commitTimeMs || (a.id < b.id ? -1 : 1));
       for (const txn of committed) {
         if (this.publishable(txn)) {
@@ -266,6 +279,7 @@ export class Transactions {
       records.set(tableId, list);
     }
     txn.status = 'VISIBLE';
+    this.committed.delete(txn.id);
     txn.publishTimeMs = now;
     txn.finishTimeMs = now;
     const tableIds = [...records.keys()];
