@@ -149,10 +149,9 @@ describe('queries', () => {
 
   it('reassembles statements and sends rows larger than one 16 MiB packet', async () => {
     const c = await mysqlPromise.createConnection(options());
-    const big = 'x'.repeat(17 * 1024 * 1024);
-    const [rows] = await c.query(`SELECT '${big}' AS s, LENGTH('${big}') AS n`);
-    const [row] = rows as { s: string; n: number }[];
-    expect(row?.n).toBe(big.length);
+    const big = 'x'.repeat(16 * 1024 * 1024 + 10);
+    const [rows] = await c.query(`SELECT '${big}' AS s`);
+    const [row] = rows as { s: string }[];
     expect(row?.s.length).toBe(big.length);
     await c.end();
   });
