@@ -209,7 +209,7 @@ export class ProcShow {
     const rows = this.ctx.state.frontends.map((f) => [
       f.name, f.host, String(f.editLogPort), String(f.httpPort), String(f.queryPort), String(f.rpcPort),
       String(f.arrowFlightSqlPort), f.role, String(f.isMaster), String(this.ctx.state.clusterId), 'true', String(f.alive),
-      replayed, timeString(f.lastStartTimeMs), timeString(this.ctx.clock()), 'true', '', f.version, String(f.isMaster),
+      replayed, timeString(f.lastStartTimeMs), timeString(this.ctx.clock()), 'true', '', f.version, f.isMaster ? 'Yes' : 'No',
     ]);
     return { columns: FRONTENDS_COLUMNS, rows };
   }
