@@ -57,7 +57,7 @@ async function main(): Promise<void> {
     alsoToStderr: file !== undefined && config.log_also_to_stderr,
   });
   for (const warning of loaded.warnings) log.warn(warning);
-  log.info({ version: syncerVersion(), pid: process.pid, config: redactedConfig(config) }, 'starting');
+  log.info({ version: syncerVersion(), config: redactedConfig(config) }, 'starting');
 
   const app = createApp({ config, log, cwd, createEngine: () => createNoEngine() });
   const pid = pidFile(config, cwd);

@@ -24,7 +24,8 @@ export async function operatorApi(app: FastifyInstance, o: OperatorApiOptions): 
   app.addHook('preClose', async () => {
     closing = true;
   });
-  app.addHook('onRequest', async (_req, reply) => {
+  app.addHook('onRequest', async (req, reply) => {
+    req.log.debug({ method: req.method, url: req.url.split('?')[0] }, 'request received');
     if (!closing) return;
     const err = shuttingDown();
     return reply.code(503).header('connection', 'close').send(failure(err.code, err.message));

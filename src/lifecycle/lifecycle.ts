@@ -31,13 +31,13 @@ export class Lifecycle {
         await c.start?.(this.abort.signal);
       } catch (err) {
         if (!this.abort.signal.aborted) {
-          this.log.error({ component: c.name, err: errorMessage(err) }, 'start failed');
+          this.log.error({ unit: c.name, err: errorMessage(err) }, 'start failed');
           await this.stop();
         }
         throw err;
       }
       this.started.push(c);
-      this.log.debug({ component: c.name, ms: Date.now() - t0 }, 'started');
+      this.log.debug({ unit: c.name, ms: Date.now() - t0 }, 'started');
     }
   }
 
@@ -49,9 +49,9 @@ export class Lifecycle {
         const t0 = Date.now();
         try {
           await c.stop?.();
-          this.log.debug({ component: c.name, ms: Date.now() - t0 }, 'stopped');
+          this.log.debug({ unit: c.name, ms: Date.now() - t0 }, 'stopped');
         } catch (err) {
-          this.log.error({ component: c.name, err: errorMessage(err) }, 'stop failed');
+          this.log.error({ unit: c.name, err: errorMessage(err) }, 'stop failed');
         }
       }
     })();
