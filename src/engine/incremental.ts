@@ -51,6 +51,7 @@ export class IncrementalSync {
       const seq = fetched.dummy.commit_seq ?? 0n;
       const next = startFullSync(start, this.ctx.kind, this.ctx.name, `binlogs after ${start.prevCommitSeq} were garbage-collected on the source (first kept: ${seq})`, this.ctx.now());
       await rt.checkpoint(next, signal);
+      this.ctx.metrics.fullSyncs.inc({ job: this.ctx.name });
       return { progress: next };
     }
 
@@ -131,6 +132,7 @@ export class IncrementalSync {
         ? startFullSync(p, this.ctx.kind, this.ctx.name, outcome.reason, this.ctx.now())
         : startPartialSync(p, this.ctx.kind, this.ctx.name, outcome.target, outcome.reason, seq, this.ctx.now());
     await rt.checkpoint(next, signal);
+    (outcome.kind === 'full-sync' ? this.ctx.metrics.fullSyncs : this.ctx.metrics.partialSyncs).inc({ job: this.ctx.name });
     this.ctx.log.info({ seq: seq.toString(), kind: outcome.kind, reason: outcome.reason }, 'binlog needs a snapshot sync');
     return next;
   }
