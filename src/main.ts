@@ -52,8 +52,9 @@ async function main(): Promise<void> {
     level: config.log_level,
     dir: file?.dir,
     fileName: file?.fileName,
-    // With a log file the Go syncer wrote only there (plus stderr on request).
-    quietStdout: file !== undefined,
+    // With a log file the Go syncer wrote only there (plus stderr on request); we also keep
+    // readable logs on an interactive terminal.
+    quietStdout: file !== undefined && !process.stdout.isTTY,
     alsoToStderr: file !== undefined && config.log_also_to_stderr,
   });
   for (const warning of loaded.warnings) log.warn(warning);

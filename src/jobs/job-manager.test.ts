@@ -21,8 +21,11 @@ describe('JobManager', () => {
   let engine: TestEngine;
   let manager: JobManager;
 
+  let metrics = createMetrics({ processMetrics: false });
+
   function newManager(cipher = plain, identity = ME): JobManager {
-    return new JobManager({ store, engine, identity, cipher, log: silentLogger(), metrics: createMetrics({ processMetrics: false }) });
+    metrics = createMetrics({ processMetrics: false });
+    return new JobManager({ store, engine, identity, cipher, log: silentLogger(), metrics });
   }
 
   async function storedInfo(name: string) {
@@ -149,6 +152,7 @@ describe('JobManager', () => {
     runner.wake();
     await waitFor(async () => (await storedInfo('j1')).state === 1, 'paused after crash');
     expect(manager.status('j1').pausedReason).toBe('job runner failed: boom');
+    expect(await metrics.registry.getSingleMetricAsString('ccr_errors_total')).toContain('ccr_errors_total{job="j1",category="internal",code="CCR_I0000"} 1');
   });
 
   it('hands skip intents to the runner, which clears them once applied', async () => {

@@ -306,6 +306,8 @@ export class JobManager {
         if (err instanceof FencedError) return this.afterRun(entry, { kind: 'stopped' }, signal, err);
         if (signal.aborted && isAbortError(err, signal)) return this.afterRun(entry, { kind: 'stopped' }, signal);
         entry.log.error({ err: errorMessage(err) }, 'job runner failed; pausing the job');
+        const e = err instanceof CcrError ? err : undefined;
+        this.o.metrics.errors.inc({ job: entry.name, category: e?.category ?? 'internal', code: e?.code ?? 'CCR_I0000' });
         return this.afterRun(entry, { kind: 'paused', reason: `job runner failed: ${errorMessage(err)}` }, signal);
       },
     );
