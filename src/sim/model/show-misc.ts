@@ -74,6 +74,14 @@ function defaultText(c: ColumnMeta): string | null {
   return formatValue(d.value);
 }
 
+function transactionValues(t: TxnState): string[] {
+  return [
+    t.id.toString(), t.label, t.coordinator, t.status, t.sourceType, timeString(t.prepareTimeMs), 'NULL',
+    timeString(t.commitTimeMs), timeString(t.publishTimeMs), timeString(t.finishTimeMs), t.reason,
+    String(t.errorReplicas), '-1', String(t.timeoutMs), '',
+  ];
+}
+
 export class MiscShow {
   constructor(private readonly ctx: ModelContext) {}
 
@@ -120,17 +128,18 @@ export class MiscShow {
     return this.transactionRow(found);
   }
 
+  /** SHOW TRANSACTION [FROM db] WHERE status = 'x': every transaction of the database in that state, by id. */
+  transactionsByStatus(dbName: string, status: string): ShowResult {
+    const db = requireDb(this.ctx.state, dbName);
+    const rows = [...this.ctx.state.txns.values()]
+      .filter((t) => t.dbId === db.id && t.status === status)
+      .sort((a, b) => (a.id < b.id ? -1 : 1))
+      .map(transactionValues);
+    return { columns: TXN_COLUMNS, rows };
+  }
+
   private transactionRow(t: TxnState): ShowResult {
-    return {
-      columns: TXN_COLUMNS,
-      rows: [
-        [
-          t.id.toString(), t.label, t.coordinator, t.status, t.sourceType, timeString(t.prepareTimeMs), 'NULL',
-          timeString(t.commitTimeMs), timeString(t.publishTimeMs), timeString(t.finishTimeMs), t.reason,
-          String(t.errorReplicas), '-1', String(t.timeoutMs), '',
-        ],
-      ],
-    };
+    return { columns: TXN_COLUMNS, rows: [transactionValues(t)] };
   }
 
   /** SHOW ALTER TABLE COLUMN [FROM db]: one row per shadow index of each schema change job. */
