@@ -54,7 +54,8 @@ export async function jobOverview(
       spec = undefined;
     }
     const local = deps.local(job.name);
-    const progress = local ? undefined : await deps.store.getProgress(job.name, signal);
+    // Stored progress fills in for jobs of other syncers and for runners that have not published yet.
+    const progress = await deps.store.getProgress(job.name, signal);
     const stored = progress === undefined ? undefined : deps.engine.describeProgress(progress);
     const snap = local?.snapshot;
     rows.push({
