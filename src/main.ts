@@ -62,7 +62,16 @@ async function main(): Promise<void> {
 
   const app = createApp({ config, log, cwd, createEngine: () => createNoEngine() });
   const pid = pidFile(config, cwd);
-  if (pid) writePidFile(pid, process.pid);
+  if (pid) {
+    try {
+      writePidFile(pid, process.pid);
+    } catch (err) {
+      log.fatal({ err: errorMessage(err) }, 'cannot write the pid file');
+      process.stderr.write(`ccr_syncer: cannot write the pid file ${pid}: ${errorMessage(err)} (check --pid_dir)\n`);
+      exitAfterFlush(log, ExitCode.STARTUP_FAILED);
+      return;
+    }
+  }
   const cleanupPid = (): void => {
     if (pid) removePidFile(pid, process.pid);
   };
