@@ -41,6 +41,14 @@ describe('ccr_syncer command line', () => {
     expect(r.stdout).toBe('');
   });
 
+  it('fails start-up with code 3 and one line when the pid file cannot be written', async () => {
+    const file = join(dir, 'not-a-dir');
+    writeFileSync(file, 'x');
+    const r = await runSyncer(['--port=0', '--listen_host=127.0.0.1', `--db_dir=${join(dir, 'p.db')}`, `--pid_dir=${file}`], {}, dir);
+    expect(r.code).toBe(ExitCode.STARTUP_FAILED);
+    expect(r.stderr).toMatch(/^ccr_syncer: cannot write the pid file .*\(check --pid_dir\)\n$/);
+  });
+
   it('applies every flag form, the environment and the config file (CLI > env > file)', async () => {
     const conf = join(dir, 'ccr.conf');
     writeFileSync(conf, '# test\nbinlog_batch_size=7\nmax_poll_interval_ms=700\nrpc_timeout=1m\n');
