@@ -13,6 +13,7 @@ import { Loads } from './loads.js';
 import { MetaService } from './meta-service.js';
 import { orderedPartitions, scanIndex, type ScanResult } from './scan.js';
 import { MiscShow } from './show-misc.js';
+import { RestoreSupport } from './restore-support.js';
 import { ProcShow } from './show-proc.js';
 import { decodeState, encodeState } from './snapshot.js';
 import type { Clock, ClusterState, DatabaseState, OlapTableState, TableState } from './state.js';
@@ -82,6 +83,8 @@ export class ClusterModel {
   readonly binlogs: BinlogService;
   readonly meta: MetaService;
   readonly storage: StorageService;
+  /** Catalog changes of RESTORE jobs (no CREATE_TABLE binlogs, restored versions, table swaps). */
+  readonly restore: RestoreSupport;
   /** SHOW PROC paths, SHOW BACKENDS, frontends(), SHOW TABLE <id>, SHOW PARTITIONS. */
   readonly proc: ProcShow;
   /** SHOW CREATE …, SHOW TRANSACTION, SHOW ALTER TABLE, DESC, ADMIN SHOW FRONTEND CONFIG. */
@@ -101,6 +104,7 @@ export class ClusterModel {
     this.binlogs = new BinlogService(this.ctx);
     this.meta = new MetaService(this.ctx);
     this.storage = new StorageService(this.ctx);
+    this.restore = new RestoreSupport(this.ctx);
     this.proc = new ProcShow(this.ctx);
     this.show = new MiscShow(this.ctx);
     this.housekeeping = new Housekeeping(this.ctx, this.txns, this.alter, this.binlogs);

@@ -125,6 +125,8 @@ function rollupIndex(ctx: ModelContext, table: OlapTableState, def: RollupDef): 
 
 export interface CreateTableOptions {
   ifNotExists?: boolean | undefined;
+  /** Journal the creation without a CREATE_TABLE binlog (a RESTORE creates tables, it is not DDL). */
+  silent?: boolean | undefined;
 }
 
 /** CREATE TABLE [IF NOT EXISTS]; returns the table (the existing one with IF NOT EXISTS). */
@@ -201,7 +203,8 @@ export function createTable(ctx: ModelContext, dbName: string, def: TableDef, op
   }
   addInitialPartitions(ctx, table, def, buckets);
   db.tables.set(table.id, table);
-  logCreateTable(ctx, db, table);
+  if (opts.silent) logOperation(ctx);
+  else logCreateTable(ctx, db, table);
   return table;
 }
 

@@ -19,6 +19,8 @@ export interface CreateViewOptions {
   orReplace?: boolean | undefined;
   /** The view's output columns (types), if the SQL layer analysed the query. */
   schema?: ColumnDef[] | undefined;
+  /** Journal the creation without a CREATE_TABLE binlog (views created by a RESTORE). */
+  silent?: boolean | undefined;
 }
 
 export function createView(ctx: ModelContext, dbName: string, def: ViewDef, opts: CreateViewOptions = {}): ViewState {
@@ -39,6 +41,10 @@ export function createView(ctx: ModelContext, dbName: string, def: ViewDef, opts
     createTimeMs: ctx.clock(),
   };
   db.tables.set(view.id, view);
+  if (opts.silent) {
+    logOperation(ctx);
+    return view;
+  }
   logOperation(ctx, {
     type: BinlogType.CREATE_TABLE,
     dbId: db.id,
