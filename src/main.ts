@@ -7,8 +7,8 @@ import { logFile, pidFile, redactedConfig } from './config/derived.js';
 import { renderHelp } from './config/help.js';
 import { loadConfig } from './config/load.js';
 import { syncerVersion } from './config/version.js';
+import { createSyncEngine } from './engine/create-engine.js';
 import { errorMessage } from './errors/ccr-error.js';
-import { createNoEngine } from './jobs/no-engine.js';
 import { ExitCode } from './lifecycle/exit-codes.js';
 import type { ExitCodeValue } from './lifecycle/exit-codes.js';
 import { removePidFile, writePidFile } from './lifecycle/pid-file.js';
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   for (const warning of loaded.warnings) log.warn(warning);
   log.info({ version: syncerVersion(), config: redactedConfig(config) }, 'starting');
 
-  const app = createApp({ config, log, cwd, createEngine: () => createNoEngine() });
+  const app = createApp({ config, log, cwd, createEngine: createSyncEngine });
   const pid = pidFile(config, cwd);
   if (pid) {
     try {

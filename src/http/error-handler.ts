@@ -18,7 +18,6 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   [JobErrorCode.BUSY]: 409,
   [JobErrorCode.CORRUPT_JOB_INFO]: 409,
   [JobErrorCode.PASSWORD_UNREADABLE]: 409,
-  [JobErrorCode.NO_ENGINE]: 501,
   [JobErrorCode.SHUTTING_DOWN]: 503,
   [MetaStoreErrorCode.FENCED]: 409,
   [MetaStoreErrorCode.DUPLICATE]: 409,

@@ -5,7 +5,6 @@ import { httpHarness, IDENTITY } from '../../test/support/http-harness.js';
 import { tableJobBody, tableJobRequest } from '../../test/support/job-requests.js';
 import { waitFor } from '../../test/support/wait.js';
 import { encodeJobInfo, newJobSpec } from '../jobs/job-spec.js';
-import { createNoEngine } from '../jobs/no-engine.js';
 import { createPasswordCipher } from '../jobs/password-cipher.js';
 
 const signal = new AbortController().signal;
@@ -188,13 +187,3 @@ describe('operator API', () => {
   });
 });
 
-describe('operator API without a sync engine', () => {
-  it('refuses create_ccr with 501 and a clear message, persisting nothing', async () => {
-    const h = await httpHarness({ engine: createNoEngine() });
-    const r = await call(h, '/create_ccr', tableJobBody('j1'));
-    expect(r.status).toBe(501);
-    expect(r.body).toMatchObject({ success: false, error_msg: expect.stringContaining('no sync engine') as unknown });
-    expect(await h.store.getJob('j1', signal)).toBeUndefined();
-    await h.close();
-  });
-});

@@ -10,7 +10,6 @@ export const JobErrorCode = {
   NOT_LOADED: 'CCR_J0005',
   BUSY: 'CCR_J0006',
   PASSWORD_UNREADABLE: 'CCR_J0007',
-  NO_ENGINE: 'CCR_J0008',
   SHUTTING_DOWN: 'CCR_J0009',
   /** Abort reasons handed to a runner's signal; never shown as errors. */
   PAUSED: 'CCR_J0010',
