@@ -8,18 +8,11 @@ import { ErrNo, SqlError } from '../sql-error.js';
 import type { TableResolver } from '../sql/run-select.js';
 import type { QueryResult } from '../mysql/query-result.js';
 import type { Statement } from '../sql/ast.js';
-import type { BackupRestoreApi } from './backup-api.js';
+import type { SimEnv } from '../env.js';
 import type { GlobalVariables } from './session-statements.js';
 
-/**
- * The parts of the simulator environment the SQL executor needs. The simulator's SimEnv
- * satisfies it; executor tests build one around a bare ClusterModel.
- */
-export interface ExecutorEnv {
-  readonly model: ClusterModel;
-  /** BACKUP / SHOW BACKUP / SHOW RESTORE / CANCEL …; absent → those statements fail with 1235. */
-  readonly backupRestore?: BackupRestoreApi | undefined;
-}
+/** The parts of the simulator environment the SQL executor uses. */
+export type ExecutorEnv = Pick<SimEnv, 'model' | 'backups' | 'restores'>;
 
 /** KILL and SHOW PROCESSLIST reach the MySQL server of the FE the statement runs on. */
 export interface ConnectionControl {

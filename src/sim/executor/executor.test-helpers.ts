@@ -1,14 +1,14 @@
 // Test support: a cluster model behind the executor's query handler, driven like a client
 // session (every statement's result formatted as the text a MySQL client receives).
 import { silentLogger } from '../../observability/logger.js';
-import { ClusterModel } from '../model/cluster-model.js';
+import { createSimEnv, type SimEnv } from '../env.js';
+import type { ClusterModel } from '../model/cluster-model.js';
 import { TestClock } from '../model/fixtures.js';
 import { formatValue } from '../model/value.js';
 import type { QueryResult } from '../mysql/query-result.js';
 import { Session } from '../mysql/session.js';
 import { SqlError } from '../sql-error.js';
 import { compilePredicate } from '../sql/row-expressions.js';
-import type { BackupRestoreApi } from './backup-api.js';
 import type { ConnectionControl } from './context.js';
 import { createQueryHandler } from './query-handler.js';
 
@@ -18,6 +18,7 @@ export interface TextRows {
 }
 
 export interface ExecutorHarness {
+  env: SimEnv;
   model: ClusterModel;
   clock: TestClock;
   session: Session;
@@ -34,12 +35,13 @@ export interface ExecutorHarness {
 }
 
 export function executorHarness(
-  opts: { backends?: number; backupRestore?: BackupRestoreApi; connections?: ConnectionControl; frontendName?: string } = {},
+  opts: { backends?: number; connections?: ConnectionControl; frontendName?: string } = {},
 ): ExecutorHarness {
   const clock = new TestClock();
-  const model = new ClusterModel({ clock: clock.now, backends: opts.backends ?? 3, defaultReplicationNum: 1, compilePredicate });
+  const env = createSimEnv({ clock: clock.now, backends: opts.backends ?? 3, replicationNum: 1, compilePredicate });
+  const model = env.model;
   const handler = createQueryHandler(
-    { model, backupRestore: opts.backupRestore },
+    env,
     { log: silentLogger(), clock: clock.now, connections: opts.connections, frontendName: opts.frontendName },
   );
   const session = new Session(1, 'root', '127.0.0.1');
@@ -59,6 +61,7 @@ export function executorHarness(
     return { columns: r.columns.map((c) => c.name), rows: r.rows.map((row) => row.map((v) => formatValue(v))) };
   };
   return {
+    env,
     model,
     clock,
     session,

@@ -1,7 +1,5 @@
 // SHOW forms beyond the syncer's list, information_schema, DESC and the backup/restore port.
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { ShowResult } from '../model/show-format.js';
-import type { BackupInput } from './backup-api.js';
 import { executorHarness, type ExecutorHarness } from './executor.test-helpers.js';
 
 async function setup(h: ExecutorHarness): Promise<void> {
@@ -125,50 +123,36 @@ describe('cluster SHOW statements', () => {
 });
 
 describe('backup statements', () => {
-  function fakeApi(): { calls: unknown[]; api: NonNullable<Parameters<typeof executorHarness>[0]>['backupRestore'] } {
-    const calls: unknown[] = [];
-    const rows = (name: string): ShowResult => ({
-      columns: ['JobId', 'SnapshotName', 'State'],
-      rows: [['1', `${name}_a`, 'FINISHED'], ['2', `${name}_b`, 'PENDING']],
-    });
-    return {
-      calls,
-      api: {
-        backup: (input: BackupInput) => calls.push(input),
-        showBackup: () => rows('ccrs'),
-        showRestore: (db, brief) => ({ columns: ['JobId', 'Label', 'State'], rows: [['3', `l_${db}_${brief}`, 'FINISHED']] }),
-        cancelBackup: (db) => calls.push(['cancelBackup', db]),
-        cancelRestore: (db) => calls.push(['cancelRestore', db]),
-      },
-    };
-  }
-
-  it('BACKUP SNAPSHOT passes tables and partitions; SHOW BACKUP filters by SnapshotName; CANCEL reaches the port', async () => {
-    const { calls, api } = fakeApi();
-    const h = executorHarness({ backupRestore: api });
-    await setup(h);
-    h.session.db = null;
-    await h.exec('BACKUP SNAPSHOT `d`.`ccrs_d_1` TO `__keep_on_local__` ON ( `t` PARTITION (`p1`) ) PROPERTIES ("type" = "full")');
-    expect(calls[0]).toEqual({
-      db: 'd',
-      label: 'ccrs_d_1',
-      repo: '__keep_on_local__',
-      tables: [{ name: 't', partitions: ['p1'] }],
-      exclude: false,
-      properties: { type: 'full' },
-    });
-    expect((await h.query('SHOW BACKUP FROM `d` WHERE SnapshotName = "ccrs_b"')).rows).toEqual([['2', 'ccrs_b', 'PENDING']]);
-    expect((await h.query('SHOW BACKUP FROM `d`')).rows).toHaveLength(2);
-    expect((await h.query('SHOW RESTORE FROM `d` WHERE Label = "l_d_false"')).rows).toHaveLength(1);
-    await h.exec('CANCEL BACKUP FROM d');
-    await h.exec('CANCEL RESTORE FROM `d`');
-    expect(calls.slice(1)).toEqual([['cancelBackup', 'd'], ['cancelRestore', 'd']]);
-    expect((await h.fail('SHOW BACKUP FROM nope')).errno).toBe(1049);
-  });
-
-  it('without a backup port the statements fail with 1235', async () => {
+  it('BACKUP SNAPSHOT runs a job SHOW BACKUP reports until FINISHED; WHERE SnapshotName filters', async () => {
     const h = executorHarness();
     await setup(h);
-    expect((await h.fail('SHOW BACKUP')).errno).toBe(1235);
+    h.session.db = null;
+    await h.exec("INSERT INTO d.t VALUES (1, 'a')");
+    await h.exec('BACKUP SNAPSHOT `d`.`ccrs_d_1` TO `__keep_on_local__` ON ( `t` PARTITION (`p1`) ) PROPERTIES ("type" = "full")');
+    const show = await h.query('SHOW BACKUP FROM `d` WHERE SnapshotName = "ccrs_d_1"');
+    expect(show.columns).toEqual([
+      'JobId', 'SnapshotName', 'DbName', 'State', 'BackupObjs', 'CreateTime', 'SnapshotFinishedTime', 'UploadFinishedTime',
+      'FinishedTime', 'UnfinishedTasks', 'Progress', 'TaskErrMsg', 'Status', 'Timeout',
+    ]);
+    expect(show.rows).toHaveLength(1);
+    for (let i = 0; i < 20 && (await h.objects('SHOW BACKUP FROM `d`'))[0]?.['State'] !== 'FINISHED'; i++) h.env.step();
+    expect((await h.objects('SHOW BACKUP FROM `d`'))[0]).toMatchObject({ SnapshotName: 'ccrs_d_1', DbName: 'd', State: 'FINISHED' });
+    expect((await h.query('SHOW BACKUP FROM `d` WHERE SnapshotName = "other"')).rows).toEqual([]);
+    expect(h.env.backups.getSnapshot('ccrs_d_1')).toBeDefined();
+  });
+
+  it('CANCEL BACKUP cancels the running job; CANCEL RESTORE without one fails; SHOW RESTORE is empty', async () => {
+    const h = executorHarness();
+    await setup(h);
+    await h.exec('BACKUP SNAPSHOT ccrs_d_2 TO `__keep_on_local__` ON (t)');
+    await h.exec('CANCEL BACKUP FROM d');
+    expect((await h.objects('SHOW BACKUP'))[0]?.['State']).toBe('CANCELLED');
+    expect((await h.fail('CANCEL RESTORE FROM `d`')).message).toContain('No restore is currently running');
+    const restores = await h.query('SHOW RESTORE FROM `d` WHERE Label = "ccrs_x"');
+    expect(restores.rows).toEqual([]);
+    expect(restores.columns).toContain('ReplicationNum');
+    expect((await h.fail('SHOW BACKUP FROM nope')).errno).toBe(1049);
+    expect((await h.fail('BACKUP SNAPSHOT d.x TO other_repo ON (t)')).message).toContain('Repository other_repo does not exist');
+    expect((await h.fail('RESTORE SNAPSHOT d.x FROM `__keep_on_local__`')).message).toContain('not supported');
   });
 });
