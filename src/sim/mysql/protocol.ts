@@ -126,7 +126,9 @@ export function okPayload(fields: OkFields = {}): Buffer {
     .lenenc(fields.lastInsertId ?? 0)
     .int2(fields.status ?? ServerStatus.AUTOCOMMIT)
     .int2(fields.warnings ?? 0);
-  if (fields.info) w.raw(fields.info);
+  // Doris (MysqlOkPacket) and MySQL servers send the info length-encoded; libmysqlclient and
+  // libmariadb read it that way and report a malformed packet otherwise.
+  if (fields.info) w.lenencString(fields.info);
   return w.toBuffer();
 }
 
