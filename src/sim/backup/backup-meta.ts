@@ -71,6 +71,12 @@ export function olapTableMeta(table: OlapTableState, partitions?: string[]): Bac
     if (p.replicationNum !== table.replicationNum) out.properties = { ...(pd.properties ?? {}), replication_num: String(p.replicationNum) };
     return out;
   };
+  // A synced copy keeps the source's bucket numbers: BUCKETS AUTO is restored as the actual
+  // number with the _auto_bucket marker (see the is_being_synced manual page).
+  if (def.distribution.buckets === 'AUTO') {
+    def.distribution = { ...def.distribution, buckets: table.distribution.buckets };
+    def.properties = { ...def.properties, _auto_bucket: 'true' };
+  }
   if (def.partition.type === 'RANGE') def.partition = { ...def.partition, ranges: def.partition.ranges.filter((r) => keep.has(r.name)).map(perPartition) };
   if (def.partition.type === 'LIST') def.partition = { ...def.partition, lists: def.partition.lists.filter((l) => keep.has(l.name)).map(perPartition) };
   return {

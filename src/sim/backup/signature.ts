@@ -5,14 +5,16 @@
 import type { TableDef, ViewDef } from '../model/schema.js';
 
 export function tableSignature(def: TableDef): string {
+  // BUCKETS AUTO travels as the actual number plus the _auto_bucket marker.
+  const buckets = def.distribution.buckets === 'AUTO' || def.properties['_auto_bucket'] === 'true' ? 'AUTO' : def.distribution.buckets;
   return JSON.stringify({
     keysType: def.keysType,
     columns: def.columns.map((c) => [c.name.toLowerCase(), c.type, c.nullable, c.isKey, c.aggregate ?? null]),
     partition: def.partition.type === 'UNPARTITIONED' ? ['UNPARTITIONED'] : [def.partition.type, def.partition.columns],
     distribution:
       def.distribution.type === 'HASH'
-        ? ['HASH', def.distribution.columns, def.distribution.buckets]
-        : ['RANDOM', def.distribution.buckets],
+        ? ['HASH', def.distribution.columns, buckets]
+        : ['RANDOM', buckets],
     rollups: [...def.rollups].sort((a, b) => (a.name < b.name ? -1 : 1)).map((r) => [r.name, r.columns]),
   });
 }
