@@ -85,6 +85,24 @@ describe('mysql2 against doris_sim', () => {
     }
   });
 
+  it('multi-statement queries, SHOW PROCESSLIST and KILL reach this FE', async () => {
+    const c = await connection({ multipleStatements: true });
+    const other = await connection();
+    try {
+      const [results] = await c.query('SELECT 1 AS a; SELECT 2 AS b');
+      expect(results).toEqual([[{ a: 1 }], [{ b: 2 }]]);
+      const [list] = await c.query('SHOW PROCESSLIST');
+      const me = (list as Record<string, string>[]).find((p) => p['CurrentConnected'] === 'Yes');
+      expect(me).toMatchObject({ User: 'root', Command: 'Query', Info: 'SHOW PROCESSLIST' });
+      await expect(c.query('KILL 999999')).rejects.toMatchObject({ errno: 1094 });
+      await c.query(`KILL ${other.threadId}`);
+      await expect(other.query('SELECT 1')).rejects.toThrow();
+    } finally {
+      await c.end();
+      other.destroy();
+    }
+  });
+
   it('garbage on the MySQL port gets an error and a closed connection; others are still served', async () => {
     const socket = connect(sim.ready.query_port, '127.0.0.1');
     let received = Buffer.alloc(0);
