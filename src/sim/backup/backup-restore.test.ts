@@ -244,6 +244,21 @@ describe('backup → getSnapshot → restoreSnapshot across clusters', () => {
   });
 });
 
+describe('restoring rollups and partial backups', () => {
+  it('restores every index of the backed-up partitions', async () => {
+    const src = await cluster();
+    const dest = await cluster();
+    createBinlogTable(src.env, 'db', 't', { rollups: [{ name: 'r_k', columns: ['k'] }] });
+    src.env.model.loads.load('db', 't', { kind: 'rows', rows: [[1, 'a'], [1, 'b'], [120, 'c']] });
+    const snap = await backup(src, 'snapRoll', [{ name: 't', partitions: ['p1'] }]);
+    expect(await restore(src, dest, snap, 'snapRoll_r')).toBe('FINISHED');
+    const restored = dest.env.model.catalog.table('db', 't');
+    expect(restored?.kind === 'OLAP' && [...restored.partitions.values()].map((p) => p.name)).toEqual(['p1']);
+    expect(dest.env.model.scan('db', 't', { index: 'r_k' }).rows).toEqual(src.env.model.scan('db', 't', { index: 'r_k', partitions: ['p1'] }).rows);
+    expect(rowsOf(dest.env, 'db', 't')).toHaveLength(2);
+  });
+});
+
 describe('backup jobs, SHOW BACKUP and SHOW RESTORE', () => {
   it('walks the backup states, shows Doris columns, runs one job per database and expires the snapshot', async () => {
     const clock = new TestClock(Date.now());
