@@ -121,6 +121,13 @@ describe('fault knobs', () => {
     expect((await fe.getBinlog(req, signal())).status?.status_code).toBe(StatusCode.OK);
   });
 
+  it('clear disarms every armed fault', async () => {
+    await fault({ action: 'fail', service: 'fe', method: '*', count: 5, status: { code: StatusCode.INTERNAL_ERROR, message: 'armed' } });
+    const cleared = await admin({ action: 'clear' });
+    expect(cleared.json['state']).toMatchObject({ methodFaults: [] });
+    expect((await fe.getBackendMeta({ cluster: '', ...AUTH }, signal())).status?.status_code).toBe(StatusCode.OK);
+  });
+
   it('drop: the connection closes without a reply, then calls succeed', async () => {
     await fault({ action: 'fail', service: 'fe', method: 'getMasterToken', drop: true });
     const req = { cluster: '', user: 'root', password: '' };

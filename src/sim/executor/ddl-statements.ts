@@ -47,8 +47,8 @@ export const ddlHandlers = {
     return okResult();
   },
   dropDatabase: (ctx, s) => {
+    // Like Doris' FE (and unlike MySQL) the session keeps a dropped current database's name.
     ctx.model.ddl.dropDatabase(s.db, { ifExists: s.ifExists });
-    if (ctx.session.db === s.db) ctx.session.db = null;
     return okResult();
   },
   alterDatabaseProperties: (ctx, s) => {
