@@ -97,7 +97,8 @@ function showVariables(ctx: ExecContext, statement: Extract<Statement, { kind: '
   return textResult(filtered.columns, filtered.rows);
 }
 
-function showProcesslist(ctx: ExecContext): QueryResult {
+/** SHOW [FULL] PROCESSLIST: Doris cuts the statement text to 100 characters unless FULL. */
+function showProcesslist(ctx: ExecContext, full: boolean): QueryResult {
   const list = ctx.connections?.processList() ?? [];
   const columns = ['CurrentConnected', 'Id', 'User', 'Host', 'LoginTime', 'Catalog', 'Db', 'Command', 'Time', 'State', 'QueryId', 'Info', 'FE', 'CloudCluster'];
   const fe = ctx.model.system.frontends().find((f) => f.name === ctx.frontendName)?.host ?? '127.0.0.1';
@@ -105,7 +106,7 @@ function showProcesslist(ctx: ExecContext): QueryResult {
     .sort((a, b) => a.id - b.id)
     .map((p) => [
       p.id === ctx.session.connectionId ? 'Yes' : 'No', String(p.id), p.user, p.host, '', 'internal', p.db ?? '', p.command,
-      String(p.timeSeconds), 'OK', '', p.info ?? '', fe, 'NULL',
+      String(p.timeSeconds), 'OK', '', full ? (p.info ?? '') : (p.info ?? '').slice(0, 100), fe, 'NULL',
     ]);
   return textResult(columns, rows);
 }
@@ -120,7 +121,7 @@ export const sessionHandlers = {
   showVariables,
   // The simulator raises no warnings: statements either succeed cleanly or fail.
   showWarnings: () => textResult(['Level', 'Code', 'Message'], []),
-  showProcesslist: (ctx) => showProcesslist(ctx),
+  showProcesslist: (ctx, s) => showProcesslist(ctx, s.full),
   kill: (ctx, s) => {
     const id = Number(s.connectionId);
     if (ctx.connections === undefined || !ctx.connections.kill(id, s.query)) {
