@@ -88,8 +88,9 @@ export async function startFeHttpServer(env: SimEnv, feName: string, options: Fe
     // Doris puts the caller's credentials into the redirect (RestBaseController.redirectTo),
     // so clients that follow it (curl --location-trusted) authenticate at the BE.
     const userInfo = auth ? `${encodeURIComponent(auth.user)}:${encodeURIComponent(auth.password)}@` : '';
-    const query = new URL(req.url ?? '/', 'http://fe').search;
-    res.writeHead(307, { location: `http://${userInfo}${be.host}:${be.httpPort}${path}${query}`, 'content-length': '0', connection: 'close' });
+    // new URI("http", userInfo, host, port, path, "", null) ends in "?"; the query follows it.
+    const query = new URL(req.url ?? '/', 'http://fe').search.replace(/^\?/, '');
+    res.writeHead(307, { location: `http://${userInfo}${be.host}:${be.httpPort}${path}?${query}`, 'content-length': '0', connection: 'close' });
     res.end();
   };
 
