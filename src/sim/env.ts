@@ -218,7 +218,19 @@ export function createSimEnv(options: SimEnvOptions = {}): SimEnv {
     ],
   });
 
-  const env: SimEnv = {
+  const stopBackend = async (id: bigint): Promise<void> => {
+    if (!model.system.backend(id)) throw new RangeError(`unknown backend ${id}`);
+    model.system.setBackendAlive(id, false);
+    await nodes.get(id)?.stop();
+  };
+  const restartBackend = async (id: bigint): Promise<void> => {
+    if (!model.system.backend(id)) throw new RangeError(`unknown backend ${id}`);
+    await nodes.get(id)?.start();
+    model.system.setBackendAlive(id, true);
+  };
+  const faults = new FaultRegistry({ model, stopBackend, restartBackend });
+
+  return {
     model,
     clock,
     log,
@@ -226,7 +238,7 @@ export function createSimEnv(options: SimEnvOptions = {}): SimEnv {
     restores,
     snapshots,
     driver,
-    faults: undefined as unknown as FaultRegistry,
+    faults,
     frontends: model.state.frontends.map((f) => new FrontendView(model, f.name)),
     backends: model.system.backends().map((b) => new BackendView(model, b.id)),
     clusterToken: model.system.token(),
@@ -257,16 +269,8 @@ export function createSimEnv(options: SimEnvOptions = {}): SimEnv {
       if (!model.system.backend(id)) throw new RangeError(`unknown backend ${id}`);
       nodes.set(id, node);
     },
-    async stopBackend(id) {
-      if (!model.system.backend(id)) throw new RangeError(`unknown backend ${id}`);
-      model.system.setBackendAlive(id, false);
-      await nodes.get(id)?.stop();
-    },
-    async restartBackend(id) {
-      if (!model.system.backend(id)) throw new RangeError(`unknown backend ${id}`);
-      await nodes.get(id)?.start();
-      model.system.setBackendAlive(id, true);
-    },
+    stopBackend,
+    restartBackend,
     start: () => driver.start(),
     async stop() {
       driver.stop();
@@ -275,6 +279,4 @@ export function createSimEnv(options: SimEnvOptions = {}): SimEnv {
     step: () => driver.step(),
     settle: () => driver.settle(),
   };
-  (env as { faults: FaultRegistry }).faults = new FaultRegistry(env);
-  return env;
 }
