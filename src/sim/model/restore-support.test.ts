@@ -29,6 +29,14 @@ describe('RestoreSupport', () => {
     expect(model.binlogs.list(db.id).filter((b) => b.type === BinlogType.CREATE_TABLE)).toHaveLength(1);
   });
 
+  it('keeps the source partition name of an unpartitioned table restored under an alias', () => {
+    const { model } = testModel({ backends: 1 });
+    model.ddl.createDatabase('db');
+    const plain = tableDef({ name: 't_alias', keys: [col('k', 'INT')], values: [], properties: { replication_num: '1' } });
+    const t = model.restore.createTable('db', plain, new Map([['t', 3n]]));
+    expect([...t.partitions.values()].map((p) => [p.name, p.visibleVersion])).toEqual([['t', 3n]]);
+  });
+
   it('adds partitions checked against existing ranges, swaps a shadow table in, discards what a cancelled restore made', () => {
     const { model } = testModel({ backends: 1 });
     model.ddl.createDatabase('db');

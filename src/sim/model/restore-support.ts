@@ -22,6 +22,14 @@ export class RestoreSupport {
    */
   createTable(dbName: string, def: TableDef, versions: Map<string, bigint>): OlapTableState {
     const table = createTable(this.ctx, dbName, def, { silent: true });
+    // Doris restores the backed-up table under its origin name and renames only the table at
+    // the end (RestoreJob: "we will still need the origin name later"), so partition names stay
+    // the source's — including the single partition of an unpartitioned table, which is named
+    // after the source table even when the table is restored under an alias.
+    const origin = versions.size === 1 ? [...versions.keys()][0] : undefined;
+    if (def.partition.type === 'UNPARTITIONED' && origin !== undefined) {
+      for (const p of table.partitions.values()) if (!p.isTemp) p.name = origin;
+    }
     for (const p of table.partitions.values()) {
       const v = versions.get(p.name);
       if (v !== undefined) this.setPartitionVersion(p, v);
