@@ -1,0 +1,97 @@
+// Runs the real bin/doris_sim as a child process (one simulated Doris cluster) and gives
+// tests SQL access and the fault-injection endpoint.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import mysql from 'mysql2/promise';
+
+export const SIM_BIN = fileURLToPath(new URL('../../bin/doris_sim', import.meta.url));
+
+export interface SimReady {
+  query_port: number;
+  rpc_port: number;
+  http_port: number;
+  fes: { name: string; host: string; query_port: number; rpc_port: number; http_port: number; is_master: boolean }[];
+  bes: { id: string; host: string; be_port: number; http_port: number }[];
+}
+
+export interface SimProcess {
+  readonly ready: SimReady;
+  readonly child: ChildProcess;
+  /** Runs one or more statements; returns the rows of the last result set. */
+  query<T = Record<string, unknown>>(sql: string): Promise<T[]>;
+  /** Posts one fault action to the admin endpoint (doc/simulator.md, Faults). */
+  fault(action: Record<string, unknown>): Promise<unknown>;
+  stderr(): string;
+  /** SIGTERM and wait for exit. */
+  stop(): Promise<void>;
+}
+
+export interface SimOptions {
+  beCount?: number;
+  feCount?: number;
+  password?: string;
+  dataDir?: string;
+  extraArgs?: string[];
+}
+
+export async function startSim(options: SimOptions = {}): Promise<SimProcess> {
+  const args = ['--query-port', '0', '--rpc-port', '0', '--http-port', '0', '--be-port', '0', '--be-http-port', '0'];
+  args.push('--be-count', String(options.beCount ?? 2), '--fe-count', String(options.feCount ?? 1));
+  if (options.password !== undefined) args.push('--password', options.password);
+  if (options.dataDir) args.push('--data-dir', options.dataDir);
+  args.push(...(options.extraArgs ?? []));
+  const child = spawn(SIM_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr?.on('data', (c: Buffer) => (err += c.toString()));
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  const ready = await new Promise<SimReady>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`doris_sim did not get ready; stderr: ${err}`)), 15_000);
+    child.stdout?.on('data', (c: Buffer) => {
+      out += c.toString();
+      const line = out.split('\n').find((l) => l.startsWith('ready '));
+      if (line) {
+        clearTimeout(timer);
+        resolve(JSON.parse(line.slice('ready '.length)) as SimReady);
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`doris_sim exited with ${code}; stderr: ${err}`));
+    });
+  });
+  const pool = mysql.createPool({
+    host: '127.0.0.1',
+    port: ready.query_port,
+    user: 'root',
+    password: options.password ?? '',
+    multipleStatements: true,
+    connectionLimit: 4,
+  });
+  const auth = `Basic ${Buffer.from(`root:${options.password ?? ''}`).toString('base64')}`;
+  return {
+    ready,
+    child,
+    async query<T>(sql: string): Promise<T[]> {
+      const [result] = await pool.query(sql);
+      if (Array.isArray(result) && result.length > 0 && Array.isArray(result[0])) return result[result.length - 1] as T[];
+      return (Array.isArray(result) ? result : []) as T[];
+    },
+    async fault(action) {
+      const res = await fetch(`http://127.0.0.1:${ready.http_port}/api/__sim/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: auth },
+        body: JSON.stringify(action),
+      });
+      const body = (await res.json()) as { ok: boolean; error?: string };
+      if (!body.ok) throw new Error(`fault ${JSON.stringify(action)} refused: ${body.error}`);
+      return body;
+    },
+    stderr: () => err,
+    async stop() {
+      await pool.end().catch(() => undefined);
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
