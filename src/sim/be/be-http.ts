@@ -4,10 +4,10 @@
 // an FE redirects here). Every action consults the fault registry (service "be_http").
 import { createHash } from 'node:crypto';
 import http from 'node:http';
-import type { Socket } from 'node:net';
 import type { Logger } from '../../observability/logger.js';
 import { DropConnection } from '../../doris/thrift/server.js';
 import type { SimEnv } from '../env.js';
+import { listenHttp, type ListeningHttpServer } from '../http-listen.js';
 import type { ReplicaState, Rowset } from '../model/state.js';
 import { rowsetData } from '../model/storage-service.js';
 import { encodeSegment, type RowsetMetaJson } from './rowset-codec.js';
@@ -21,11 +21,7 @@ export interface BeHttpServerOptions {
   log?: Logger | undefined;
 }
 
-export interface BeHttpServer {
-  readonly port: number;
-  /** Stops listening and closes every connection. Idempotent. */
-  close(): Promise<void>;
-}
+export type BeHttpServer = ListeningHttpServer;
 
 interface Reply {
   status: number;
@@ -46,7 +42,6 @@ const CONFIG_TYPES: Record<string, [string, boolean]> = {
 export async function startBeHttpServer(env: SimEnv, backendId: bigint, options: BeHttpServerOptions = {}): Promise<BeHttpServer> {
   const log = options.log?.child({ component: 'be-http', backend: backendId.toString() });
   const node = String(backendId);
-  const sockets = new Set<Socket>();
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://be');
@@ -112,35 +107,7 @@ export async function startBeHttpServer(env: SimEnv, backendId: bigint, options:
       else res.destroy();
     });
   });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  // Garbage on the port gets a 400 and a closed connection, never a crash.
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-    else socket.destroy();
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  let closing: Promise<void> | undefined;
-  return {
-    port,
-    close(): Promise<void> {
-      closing ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const s of sockets) s.destroy();
-      });
-      return closing;
-    },
-  };
+  return listenHttp(server, options);
 }
 
 function actionOf(method: string, path: string): string | undefined {

@@ -3,10 +3,10 @@
 // (the BE executes the load). Also /api/health and the simulator's admin API
 // (POST /api/__sim/faults, GET /api/__sim/state; Basic auth of a cluster user).
 import http from 'node:http';
-import type { Socket } from 'node:net';
 import { DropConnection } from '../../doris/thrift/server.js';
 import type { Logger } from '../../observability/logger.js';
 import type { SimEnv } from '../env.js';
+import { listenHttp, type ListeningHttpServer } from '../http-listen.js';
 import { AdminRequestError, applyAdminFault, simState } from './admin-api.js';
 
 export interface FeHttpServerOptions {
@@ -17,11 +17,7 @@ export interface FeHttpServerOptions {
   log?: Logger | undefined;
 }
 
-export interface FeHttpServer {
-  readonly port: number;
-  /** Stops listening and closes every connection. Idempotent. */
-  close(): Promise<void>;
-}
+export type FeHttpServer = ListeningHttpServer;
 
 const STREAM_LOAD = /^\/api\/([^/]+)\/([^/]+)\/_stream_load$/;
 
@@ -56,7 +52,6 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
 /** Starts the HTTP server of FE `feName` and resolves once it listens. */
 export async function startFeHttpServer(env: SimEnv, feName: string, options: FeHttpServerOptions = {}): Promise<FeHttpServer> {
   const log = options.log?.child({ component: 'fe-http', fe: feName });
-  const sockets = new Set<Socket>();
   let cursor = 0;
 
   /** RestBaseController's 401 for a missing or wrong Basic authorization. */
@@ -163,32 +158,5 @@ export async function startFeHttpServer(env: SimEnv, feName: string, options: Fe
     if (!STREAM_LOAD.test(new URL(req.url ?? '/', 'http://fe').pathname)) res.writeContinue();
     onRequest(req, res);
   });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-    else socket.destroy();
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  let closing: Promise<void> | undefined;
-  return {
-    port,
-    close(): Promise<void> {
-      closing ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const s of sockets) s.destroy();
-      });
-      return closing;
-    },
-  };
+  return listenHttp(server, options);
 }
