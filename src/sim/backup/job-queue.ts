@@ -1,6 +1,7 @@
 // BackupHandler's dbIdToBackupOrRestoreJobs: the recent backup and restore jobs of each
 // database, newest last. The newest job is the database's "current" job: only one backup or
 // restore may run per database, and CANCEL BACKUP/RESTORE acts on it.
+import { ddlError } from '../model/errors.js';
 
 /** What the queue needs from a backup or restore job. */
 export interface QueuedJob {
@@ -22,6 +23,16 @@ export class DbJobQueues<J extends QueuedJob = QueuedJob> {
   current(dbId: bigint): J | undefined {
     const jobs = this.byDb.get(dbId);
     return jobs?.[jobs.length - 1];
+  }
+
+  /** Throws Doris' error when a backup or restore of the database is still running. */
+  requireIdle(dbId: bigint, label: string): void {
+    const current = this.current(dbId);
+    if (current && !current.isDone()) {
+      throw ddlError(
+        `Can only run one backup or restore job of a database at same time , current running: label = ${current.label} jobId = ${current.jobId}, to run label = ${label}`,
+      );
+    }
   }
 
   /** Adds a job as the newest; drops the oldest beyond the limit, and a pending newest job. */

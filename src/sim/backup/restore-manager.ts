@@ -104,12 +104,7 @@ export class RestoreManager {
     if (req.repo !== KEEP_ON_LOCAL_REPO) throw ddlError(`Repository ${req.repo} does not exist`);
     const model = this.deps.model;
     const db = requireDb(model.state, req.db);
-    const current = this.deps.queues.current(db.id);
-    if (current && !current.isDone()) {
-      throw ddlError(
-        `Can only run one backup or restore job of a database at same time , current running: label = ${current.label} jobId = ${current.jobId}, to run label = ${req.label}`,
-      );
-    }
+    this.deps.queues.requireIdle(db.id, req.label);
     let info: ParsedJobInfo;
     try {
       info = parseJobInfo(req.jobInfo.toString('utf8'));
