@@ -48,7 +48,17 @@ export class UpsertPipeline {
         throw err;
       }
       let outcome: CommitOutcome = 'visible';
-      if (p.kind === 'prepared') outcome = await commitUpsert(this.ctx, p.txnId, p.commitInfos, signal);
+      if (p.kind === 'prepared') {
+        try {
+          outcome = await commitUpsert(this.ctx, p.txnId, p.commitInfos, signal);
+        } catch (err) {
+          // Stopped (or failed) before the commit was known to land: do not leave the
+          // transaction holding its tablets until Doris times it out. Rolling back a committed
+          // transaction is refused by the FE, so this is safe either way.
+          await rollbackTxn(this.ctx, p.txnId, 'the job stopped before the commit completed');
+          throw err;
+        }
+      }
       this.onCommitted({
         seq: p.seq,
         timestampMs: p.timestampMs,
