@@ -2,7 +2,8 @@
 // and settings. One port, two adapters (sqlite/, mysql/), one conformance suite
 // (test/support/meta-store-conformance.ts). Tables stay compatible with the Go syncer:
 // jobs(job_name, job_info, belong_to), progresses(job_name, progress), syncers(host_info,
-// timestamp); ours: jobs.epoch (fencing), settings, schema_migrations.
+// timestamp); ours: jobs.epoch (fencing), jobs.parent_job (cluster-sync children), settings,
+// schema_migrations.
 import { CcrError } from '../errors/ccr-error.js';
 
 export const MetaStoreErrorCode = {
@@ -25,6 +26,17 @@ export interface StoredJob {
   readonly belongTo: string;
   /** Bumped on every ownership change; fenced writes compare it. */
   readonly epoch: bigint;
+  /** The cluster job this job is a child of (jobs.parent_job), or undefined. */
+  readonly parent: string | undefined;
+}
+
+/**
+ * The links of a job row that live in their own columns so they can be queried. The writer
+ * keeps them equal to what job_info says (the JobManager passes both in one call).
+ */
+export interface JobLinks {
+  /** The parent cluster job; undefined or omitted: none. */
+  readonly parent?: string | undefined;
 }
 
 /** Condition of a fenced write: the job row must still be owned by `owner` at `epoch`. */
@@ -67,8 +79,8 @@ export interface MetaStore {
    */
   migrate(signal: AbortSignal): Promise<void>;
 
-  /** Inserts a job with epoch 0. Rejects with DUPLICATE when the name exists. */
-  addJob(name: string, jobInfo: string, belongTo: string, signal: AbortSignal): Promise<void>;
+  /** Inserts a job with epoch 0 and `links`. Rejects with DUPLICATE when the name exists. */
+  addJob(name: string, jobInfo: string, belongTo: string, signal: AbortSignal, links?: JobLinks): Promise<void>;
 
   /** The job row, or undefined. */
   getJob(name: string, signal: AbortSignal): Promise<StoredJob | undefined>;
@@ -79,11 +91,15 @@ export interface MetaStore {
   /** The job rows owned by `owner`, ordered by name. */
   listJobsOwnedBy(owner: string, signal: AbortSignal): Promise<StoredJob[]>;
 
+  /** The job rows whose parent is `parent` (any owner), ordered by name. */
+  listChildJobs(parent: string, signal: AbortSignal): Promise<StoredJob[]>;
+
   /**
-   * Replaces job_info. Without a fence: rejects FENCED only if the job does not exist. With
-   * a fence: rejects FENCED unless the row matches it. Idempotent.
+   * Replaces job_info, and the link columns when `links` is given (omitted: unchanged), in
+   * one statement. Without a fence: rejects FENCED only if the job does not exist. With a
+   * fence: rejects FENCED unless the row matches it. Idempotent.
    */
-  updateJob(name: string, jobInfo: string, signal: AbortSignal, fence?: Fence): Promise<void>;
+  updateJob(name: string, jobInfo: string, signal: AbortSignal, fence?: Fence, links?: JobLinks): Promise<void>;
 
   /**
    * Sets belong_to = `owner` and increments the epoch, if the row matches `fence` (when

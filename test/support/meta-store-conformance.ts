@@ -122,6 +122,31 @@ export function registerMetaStoreConformance(name: string, makeStore: () => Prom
       expect(await store.removeJob('j', signal)).toBe(false);
     });
 
+    it('links child jobs to their parent cluster job, queryable by parent', async () => {
+      await store.addJob('c1', '{"name":"c1"}', 'me:1', signal);
+      await store.addJob('c1_b', '{"name":"c1_b"}', 'other:1', signal, { parent: 'c1' });
+      await store.addJob('c1_a', '{"name":"c1_a"}', 'me:1', signal, { parent: 'c1' });
+      await store.addJob('solo', '{"name":"solo"}', 'me:1', signal);
+      expect((await store.listChildJobs('c1', signal)).map((j) => [j.name, j.belongTo])).toEqual([
+        ['c1_a', 'me:1'],
+        ['c1_b', 'other:1'],
+      ]);
+      expect(await store.getJob('c1_a', signal)).toMatchObject({ parent: 'c1' });
+      expect((await store.getJob('solo', signal))?.parent).toBeUndefined();
+      expect((await store.listJobs(signal)).find((j) => j.name === 'c1_b')?.parent).toBe('c1');
+      // Without links the column is kept; with links it follows them (detach).
+      await store.updateJob('c1_a', '{"v":2}', signal, { owner: 'me:1', epoch: 0n });
+      expect((await store.getJob('c1_a', signal))?.parent).toBe('c1');
+      await store.updateJob('c1_a', '{"v":3}', signal, { owner: 'me:1', epoch: 0n }, { parent: undefined });
+      expect(await store.getJob('c1_a', signal)).toMatchObject({ jobInfo: '{"v":3}', parent: undefined });
+      expect(await codeOf(store.updateJob('c1_b', '{}', signal, { owner: 'me:1', epoch: 0n }, { parent: undefined }))).toBe(MetaStoreErrorCode.FENCED);
+      expect((await store.getJob('c1_b', signal))?.parent).toBe('c1');
+      // Removing the parent row leaves the children to the caller (the cluster job decides).
+      await store.removeJob('c1', signal);
+      expect((await store.listChildJobs('c1', signal)).map((j) => j.name)).toEqual(['c1_b']);
+      expect(await store.listChildJobs('nobody', signal)).toEqual([]);
+    });
+
     it('registers syncers with nanosecond timestamps', async () => {
       const ts = 1_732_280_000_123_456_789n;
       await store.upsertSyncer('b:1', ts, signal);

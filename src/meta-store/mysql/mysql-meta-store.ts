@@ -5,7 +5,7 @@
 import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
 import mysql from 'mysql2/promise';
 import { CcrError } from '../../errors/ccr-error.js';
-import type { Fence, MetaStore, StoredJob, SyncerRow } from '../meta-store.js';
+import type { Fence, JobLinks, MetaStore, StoredJob, SyncerRow } from '../meta-store.js';
 import { duplicateJob, FencedError, schemaError, storeUnavailable } from '../meta-store.js';
 import type { RetryPolicy } from '../retry.js';
 import { DEFAULT_RETRY, withRetry } from '../retry.js';
@@ -26,10 +26,13 @@ interface JobRow extends RowDataPacket {
   job_info: string | null;
   belong_to: string | null;
   epoch: string | number;
+  parent_job: string | null;
 }
 
+const JOB_COLUMNS = 'job_name, job_info, belong_to, epoch, parent_job';
+
 function toJob(r: JobRow): StoredJob {
-  return { name: r.job_name, jobInfo: r.job_info ?? '', belongTo: r.belong_to ?? '', epoch: BigInt(r.epoch) };
+  return { name: r.job_name, jobInfo: r.job_info ?? '', belongTo: r.belong_to ?? '', epoch: BigInt(r.epoch), parent: r.parent_job ?? undefined };
 }
 
 const encodeProgress = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
@@ -164,10 +167,15 @@ class MysqlMetaStore implements MetaStore {
     });
   }
 
-  addJob(name: string, jobInfo: string, belongTo: string, signal: AbortSignal): Promise<void> {
+  addJob(name: string, jobInfo: string, belongTo: string, signal: AbortSignal, links?: JobLinks): Promise<void> {
     return this.run('add job', signal, async () => {
       try {
-        await this.pool.query('INSERT INTO jobs (job_name, job_info, belong_to, epoch) VALUES (?, ?, ?, 0)', [name, jobInfo, belongTo]);
+        await this.pool.query('INSERT INTO jobs (job_name, job_info, belong_to, epoch, parent_job) VALUES (?, ?, ?, 0, ?)', [
+          name,
+          jobInfo,
+          belongTo,
+          links?.parent ?? null,
+        ]);
       } catch (err) {
         if (mysqlCode(err) === 'ER_DUP_ENTRY') throw duplicateJob(name);
         throw err;
@@ -177,7 +185,7 @@ class MysqlMetaStore implements MetaStore {
 
   getJob(name: string, signal: AbortSignal): Promise<StoredJob | undefined> {
     return this.run('read job', signal, async () => {
-      const [rows] = await this.pool.query<JobRow[]>('SELECT job_name, job_info, belong_to, epoch FROM jobs WHERE job_name = ?', [name]);
+      const [rows] = await this.pool.query<JobRow[]>(`SELECT ${JOB_COLUMNS} FROM jobs WHERE job_name = ?`, [name]);
       const row = rows[0];
       return row && toJob(row);
     });
@@ -185,26 +193,31 @@ class MysqlMetaStore implements MetaStore {
 
   listJobs(signal: AbortSignal): Promise<StoredJob[]> {
     return this.run('list jobs', signal, async () => {
-      const [rows] = await this.pool.query<JobRow[]>('SELECT job_name, job_info, belong_to, epoch FROM jobs ORDER BY job_name');
+      const [rows] = await this.pool.query<JobRow[]>(`SELECT ${JOB_COLUMNS} FROM jobs ORDER BY job_name`);
       return rows.map(toJob);
     });
   }
 
   listJobsOwnedBy(owner: string, signal: AbortSignal): Promise<StoredJob[]> {
     return this.run('list owned jobs', signal, async () => {
-      const [rows] = await this.pool.query<JobRow[]>(
-        'SELECT job_name, job_info, belong_to, epoch FROM jobs WHERE belong_to = ? ORDER BY job_name',
-        [owner],
-      );
+      const [rows] = await this.pool.query<JobRow[]>(`SELECT ${JOB_COLUMNS} FROM jobs WHERE belong_to = ? ORDER BY job_name`, [owner]);
       return rows.map(toJob);
     });
   }
 
-  updateJob(name: string, jobInfo: string, signal: AbortSignal, fence?: Fence): Promise<void> {
+  listChildJobs(parent: string, signal: AbortSignal): Promise<StoredJob[]> {
+    return this.run('list child jobs', signal, async () => {
+      const [rows] = await this.pool.query<JobRow[]>(`SELECT ${JOB_COLUMNS} FROM jobs WHERE parent_job = ? ORDER BY job_name`, [parent]);
+      return rows.map(toJob);
+    });
+  }
+
+  updateJob(name: string, jobInfo: string, signal: AbortSignal, fence?: Fence, links?: JobLinks): Promise<void> {
     return this.run('update job', signal, () =>
       this.tx(async (conn) => {
         await this.requireJob(conn, name, fence);
-        await conn.query('UPDATE jobs SET job_info = ? WHERE job_name = ?', [jobInfo, name]);
+        if (links) await conn.query('UPDATE jobs SET job_info = ?, parent_job = ? WHERE job_name = ?', [jobInfo, links.parent ?? null, name]);
+        else await conn.query('UPDATE jobs SET job_info = ? WHERE job_name = ?', [jobInfo, name]);
       }),
     );
   }

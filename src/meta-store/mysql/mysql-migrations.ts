@@ -1,7 +1,7 @@
 // Numbered migrations of the MySQL store. MySQL DDL commits implicitly, so every step is
 // written to be safe to repeat, and the migrator serialises syncers with GET_LOCK.
 // Version 1 is the Go syncer's schema; version 2 widens job_info (Go's TEXT caps it at
-// 64 KB) and adds what this port needs.
+// 64 KB) and adds what this port needs; version 3 links cluster-sync children to their parent.
 import type { PoolConnection } from 'mysql2/promise';
 
 export interface MysqlMigration {
@@ -43,6 +43,20 @@ export const MYSQL_MIGRATIONS: readonly MysqlMigration[] = [
         await conn.query('ALTER TABLE jobs ADD COLUMN epoch BIGINT NOT NULL DEFAULT 0');
       }
       await conn.query('CREATE TABLE IF NOT EXISTS settings (`key` VARCHAR(255) PRIMARY KEY, value LONGTEXT NOT NULL)');
+    },
+  },
+  {
+    version: 3,
+    name: 'parent cluster job of a job',
+    async up(conn, database) {
+      if ((await columnType(conn, database, 'jobs', 'parent_job')) === undefined) {
+        await conn.query('ALTER TABLE jobs ADD COLUMN parent_job VARCHAR(512) NULL');
+      }
+      const [indexes] = await conn.query(
+        'SELECT 1 FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND INDEX_NAME = ?',
+        [database, 'jobs', 'idx_jobs_parent_job'],
+      );
+      if ((indexes as unknown[]).length === 0) await conn.query('CREATE INDEX idx_jobs_parent_job ON jobs (parent_job)');
     },
   },
 ];

@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { CcrError, errorMessage } from '../../errors/ccr-error.js';
-import type { Fence, MetaStore, StoredJob, SyncerRow } from '../meta-store.js';
+import type { Fence, JobLinks, MetaStore, StoredJob, SyncerRow } from '../meta-store.js';
 import { duplicateJob, FencedError, schemaError, storeUnavailable } from '../meta-store.js';
 import type { RetryPolicy } from '../retry.js';
 import { DEFAULT_RETRY, withRetry } from '../retry.js';
@@ -23,7 +23,10 @@ interface JobRow {
   job_info: string | null;
   belong_to: string | null;
   epoch: bigint;
+  parent_job: string | null;
 }
+
+const JOB_COLUMNS = 'job_name, job_info, belong_to, epoch, parent_job';
 
 function isBusy(err: unknown): boolean {
   const code = (err as { code?: unknown }).code;
@@ -35,7 +38,7 @@ function isDuplicate(err: unknown): boolean {
 }
 
 function toJob(r: JobRow): StoredJob {
-  return { name: r.job_name, jobInfo: r.job_info ?? '', belongTo: r.belong_to ?? '', epoch: BigInt(r.epoch) };
+  return { name: r.job_name, jobInfo: r.job_info ?? '', belongTo: r.belong_to ?? '', epoch: BigInt(r.epoch), parent: r.parent_job ?? undefined };
 }
 
 export function openSqliteMetaStore(options: SqliteMetaStoreOptions): MetaStore {
@@ -106,10 +109,12 @@ class SqliteMetaStore implements MetaStore {
     });
   }
 
-  addJob(name: string, jobInfo: string, belongTo: string, signal: AbortSignal): Promise<void> {
+  addJob(name: string, jobInfo: string, belongTo: string, signal: AbortSignal, links?: JobLinks): Promise<void> {
     return this.run('add job', signal, () => {
       try {
-        this.db.prepare('INSERT INTO jobs (job_name, job_info, belong_to, epoch) VALUES (?, ?, ?, 0)').run(name, jobInfo, belongTo);
+        this.db
+          .prepare('INSERT INTO jobs (job_name, job_info, belong_to, epoch, parent_job) VALUES (?, ?, ?, 0, ?)')
+          .run(name, jobInfo, belongTo, links?.parent ?? null);
       } catch (err) {
         if (isDuplicate(err)) throw duplicateJob(name);
         throw err;
@@ -119,7 +124,7 @@ class SqliteMetaStore implements MetaStore {
 
   getJob(name: string, signal: AbortSignal): Promise<StoredJob | undefined> {
     return this.run('read job', signal, () => {
-      const row = this.db.prepare('SELECT job_name, job_info, belong_to, epoch FROM jobs WHERE job_name = ?').safeIntegers(true).get(name) as
+      const row = this.db.prepare(`SELECT ${JOB_COLUMNS} FROM jobs WHERE job_name = ?`).safeIntegers(true).get(name) as
         | JobRow
         | undefined;
       return row && toJob(row);
@@ -128,7 +133,7 @@ class SqliteMetaStore implements MetaStore {
 
   listJobs(signal: AbortSignal): Promise<StoredJob[]> {
     return this.run('list jobs', signal, () =>
-      (this.db.prepare('SELECT job_name, job_info, belong_to, epoch FROM jobs ORDER BY job_name').safeIntegers(true).all() as JobRow[]).map(toJob),
+      (this.db.prepare(`SELECT ${JOB_COLUMNS} FROM jobs ORDER BY job_name`).safeIntegers(true).all() as JobRow[]).map(toJob),
     );
   }
 
@@ -136,9 +141,20 @@ class SqliteMetaStore implements MetaStore {
     return this.run('list owned jobs', signal, () =>
       (
         this.db
-          .prepare('SELECT job_name, job_info, belong_to, epoch FROM jobs WHERE belong_to = ? ORDER BY job_name')
+          .prepare(`SELECT ${JOB_COLUMNS} FROM jobs WHERE belong_to = ? ORDER BY job_name`)
           .safeIntegers(true)
           .all(owner) as JobRow[]
+      ).map(toJob),
+    );
+  }
+
+  listChildJobs(parent: string, signal: AbortSignal): Promise<StoredJob[]> {
+    return this.run('list child jobs', signal, () =>
+      (
+        this.db
+          .prepare(`SELECT ${JOB_COLUMNS} FROM jobs WHERE parent_job = ? ORDER BY job_name`)
+          .safeIntegers(true)
+          .all(parent) as JobRow[]
       ).map(toJob),
     );
   }
@@ -153,12 +169,13 @@ class SqliteMetaStore implements MetaStore {
     if (fence && (row.belong_to !== fence.owner || BigInt(row.epoch) !== fence.epoch)) throw new FencedError(name, fence);
   }
 
-  updateJob(name: string, jobInfo: string, signal: AbortSignal, fence?: Fence): Promise<void> {
+  updateJob(name: string, jobInfo: string, signal: AbortSignal, fence?: Fence, links?: JobLinks): Promise<void> {
     return this.run('update job', signal, () =>
       this.db
         .transaction(() => {
           this.checkFence(name, fence);
-          this.db.prepare('UPDATE jobs SET job_info = ? WHERE job_name = ?').run(jobInfo, name);
+          if (links) this.db.prepare('UPDATE jobs SET job_info = ?, parent_job = ? WHERE job_name = ?').run(jobInfo, links.parent ?? null, name);
+          else this.db.prepare('UPDATE jobs SET job_info = ? WHERE job_name = ?').run(jobInfo, name);
         })
         .immediate(),
     );

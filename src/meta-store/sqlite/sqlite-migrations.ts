@@ -31,4 +31,12 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       db.exec('CREATE TABLE IF NOT EXISTS settings ("key" TEXT PRIMARY KEY, value TEXT NOT NULL)');
     },
   },
+  {
+    version: 3,
+    name: 'parent cluster job of a job',
+    up(db) {
+      if (!hasColumn(db, 'jobs', 'parent_job')) db.exec('ALTER TABLE jobs ADD COLUMN parent_job TEXT');
+      db.exec('CREATE INDEX IF NOT EXISTS idx_jobs_parent_job ON jobs (parent_job)');
+    },
+  },
 ];
