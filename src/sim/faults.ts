@@ -1,7 +1,9 @@
 // Fault injection for one simulated cluster. Tests reach it in-process (env.faults); the
 // simulator process exposes it on the FE HTTP admin endpoint (POST /api/__sim/faults). The FE
-// and BE service wrappers consult intercept() on every call, so a fault surfaces to clients
-// exactly as the real failure would: a non-OK status, a connection reset, or a slow reply.
+// and BE service wrappers and the SQL executor consult intercept() before every call and
+// interceptReply() after it, so a fault surfaces to clients exactly as the real failure would:
+// a non-OK status, a connection reset, or a slow reply — before the call ran, or after it ran
+// (the reply is late or lost: the client cannot tell whether the call took effect).
 // Cluster-level knobs (master switch, binlog GC, publish hold, BE stop/restart) act on the
 // model and on the env's server nodes.
 import { DropConnection } from '../doris/thrift/server.js';
@@ -9,8 +11,11 @@ import type { StatusCodeValue, TStatus } from '../doris/types.js';
 import { sleep } from '../util/abort.js';
 import type { ClusterModel } from './model/cluster-model.js';
 
-/** Which service a method fault applies to: FE Thrift, BE Thrift, or a BE/FE HTTP action. */
-export type FaultService = 'fe' | 'be' | 'be_http' | 'fe_http';
+/**
+ * Which service a method fault applies to: FE Thrift, BE Thrift, a BE/FE HTTP action, or an
+ * FE SQL statement (`fe_sql`, method = the statement kind: `alterTable`, `showRestore`, …).
+ */
+export type FaultService = 'fe' | 'be' | 'be_http' | 'fe_http' | 'fe_sql';
 
 /** One armed method fault. Exactly one of status, drop and delayMs is set. */
 export interface MethodFaultSpec {
@@ -28,6 +33,11 @@ export interface MethodFaultSpec {
   drop?: boolean | undefined;
   /** Answer normally after this many milliseconds. */
   delayMs?: number | undefined;
+  /**
+   * Apply the drop or delay after the call ran (its effect is there) instead of before: the
+   * reply is late, or lost with the connection. Not with status.
+   */
+  after?: boolean | undefined;
 }
 
 interface ArmedFault extends MethodFaultSpec {
@@ -53,8 +63,9 @@ export interface FaultState {
 }
 
 function describeAction(f: MethodFaultSpec): string {
-  if (f.drop) return 'drop';
-  if (f.delayMs !== undefined) return `delay ${f.delayMs}ms`;
+  const when = f.after ? ' after the call' : '';
+  if (f.drop) return `drop${when}`;
+  if (f.delayMs !== undefined) return `delay ${f.delayMs}ms${when}`;
   return `status ${f.status?.code ?? '?'}: ${f.status?.message ?? ''}`;
 }
 
@@ -72,6 +83,7 @@ export class FaultRegistry {
     if (!Number.isInteger(count) || count < 1) throw new RangeError('count must be a positive integer');
     if (spec.delayMs !== undefined && !(spec.delayMs >= 0)) throw new RangeError('delayMs must be >= 0');
     if (spec.method === '') throw new RangeError('method is required');
+    if (spec.after && spec.status !== undefined) throw new RangeError('after applies to drop and delayMs only');
     this.faults.push({ ...spec, remaining: count });
   }
 
@@ -86,19 +98,39 @@ export class FaultRegistry {
    * reply with. Returns undefined when no fault applies.
    */
   async intercept(service: FaultService, method: string, node: string, signal: AbortSignal): Promise<InterceptResult> {
-    const i = this.faults.findIndex(
-      (f) => f.service === service && (f.method === method || f.method === '*') && (f.node === undefined || f.node === node),
-    );
-    const fault = this.faults[i];
+    const fault = this.take(service, method, node, false);
     if (!fault) return undefined;
-    fault.remaining -= 1;
-    if (fault.remaining <= 0) this.faults.splice(i, 1);
     if (fault.delayMs !== undefined) {
       await sleep(fault.delayMs, signal);
       return undefined;
     }
     if (fault.drop) throw new DropConnection(`fault: ${service} ${method} dropped`);
     return fault.status ? { status_code: fault.status.code, error_msgs: [fault.status.message] } : undefined;
+  }
+
+  /**
+   * Called by a wrapper after `method` ran, before it replies. Consumes one matching `after`
+   * fault: waits out a delay (abortable: a client that went away gets no reply) or throws
+   * DropConnection, so the call's effect stays while its reply is lost.
+   */
+  async interceptReply(service: FaultService, method: string, node: string, signal: AbortSignal): Promise<void> {
+    const fault = this.take(service, method, node, true);
+    if (!fault) return;
+    if (fault.delayMs !== undefined) await sleep(fault.delayMs, signal);
+    if (fault.drop) throw new DropConnection(`fault: ${service} ${method} reply dropped`);
+  }
+
+  /** Finds and consumes one armed fault for the call (before or after it runs). */
+  private take(service: FaultService, method: string, node: string, after: boolean): ArmedFault | undefined {
+    const i = this.faults.findIndex(
+      (f) =>
+        f.service === service && (f.method === method || f.method === '*') && (f.node === undefined || f.node === node) && (f.after === true) === after,
+    );
+    const fault = this.faults[i];
+    if (!fault) return undefined;
+    fault.remaining -= 1;
+    if (fault.remaining <= 0) this.faults.splice(i, 1);
+    return fault;
   }
 
   /**

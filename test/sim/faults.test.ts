@@ -143,6 +143,34 @@ describe('fault knobs', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
   });
 
+  it('after: the call takes effect, then its reply is lost (the client cannot tell)', async () => {
+    await fault({ action: 'fail', service: 'fe', method: 'beginTxn', drop: true, after: true });
+    const tableId = (await fe.getMeta({ ...AUTH, db: { name: 'f' } }, signal())).db_meta?.tables?.find((x) => x.name === 'dst2')?.id ?? 0n;
+    const err = await fe.beginTxn({ ...AUTH, db: 'f', table_ids: [tableId], label: 'reply_lost_1' }, signal()).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(RpcError);
+    const rows = await sql.query("SHOW TRANSACTION FROM f WHERE LABEL = 'reply_lost_1'");
+    expect(rows.map((r) => r['TransactionStatus'])).toEqual(['PREPARE']);
+    expect((await admin({ action: 'fail', service: 'fe', method: 'beginTxn', status: { code: 1, message: 'x' }, after: true })).status).toBe(400);
+  });
+
+  it('fe_sql: a statement fails, or runs and loses its reply, by statement kind', async () => {
+    await fault({ action: 'fail', service: 'fe_sql', method: 'createTable', status: { code: 1, message: 'disk full' } });
+    await expect(sql.query(TABLE('f.sql_fault'))).rejects.toThrow('errCode = 2, detailMessage = disk full');
+    await fault({ action: 'fail', service: 'fe_sql', method: 'alterTable', drop: true, after: true });
+    const conn = await simSql(sim);
+    try {
+      await expect(conn.query('ALTER TABLE f.dst2 ADD COLUMN w INT DEFAULT "1"')).rejects.toThrow();
+    } finally {
+      await conn.close().catch(() => undefined);
+    }
+    const columns = (await sql.query('DESC f.dst2')).map((r) => r['Field']);
+    expect(columns).toContain('w');
+    await fault({ action: 'fail', service: 'fe_sql', method: 'showRestore', delayMs: 300, after: true });
+    const started = Date.now();
+    await sql.query('SHOW RESTORE FROM f');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+  });
+
   it('BE HTTP actions fail too (show_config answers 500 once)', async () => {
     const be = sim.ready.bes[0];
     if (be === undefined) throw new Error('no backend');

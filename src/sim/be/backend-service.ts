@@ -80,6 +80,7 @@ export class SimBackendService implements BackendService {
       if (err instanceof DorisError) return { status: status(err.status, err.detail) };
       throw err;
     }
+    await this.env.faults.interceptReply('be', 'ingest_binlog', String(this.backendId), signal);
     return { status: { status_code: StatusCode.OK } };
   }
 

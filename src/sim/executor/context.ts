@@ -11,8 +11,8 @@ import type { Statement } from '../sql/ast.js';
 import type { SimEnv } from '../env.js';
 import type { GlobalVariables } from './session-statements.js';
 
-/** The parts of the simulator environment the SQL executor uses. */
-export type ExecutorEnv = Pick<SimEnv, 'model' | 'backups' | 'restores'>;
+/** The parts of the simulator environment the SQL executor uses (faults: `fe_sql` injection). */
+export type ExecutorEnv = Pick<SimEnv, 'model' | 'backups' | 'restores'> & Partial<Pick<SimEnv, 'faults'>>;
 
 /** KILL and SHOW PROCESSLIST reach the MySQL server of the FE the statement runs on. */
 export interface ConnectionControl {

@@ -1,6 +1,7 @@
 // The simulator FE's SQL entry point: the MySQL server's onQuery. Parses a COM_QUERY, runs
 // its statements one by one against the cluster model with Doris' semantics, and turns every
 // failure into a MySQL error for the client — never into a crash of the process.
+import { DropConnection } from '../../doris/thrift/server.js';
 import type { Logger } from '../../observability/logger.js';
 import { ValueError } from '../model/value.js';
 import type { AuthRequest } from '../mysql/connection.js';
@@ -81,9 +82,18 @@ export function createQueryHandler(env: ExecutorEnv, options: QueryHandlerOption
         log,
       };
       try {
+        // Injected faults (doc/simulator.md): before the statement (error, dropped connection,
+        // delay) and after it (its effect stays; the reply is late or lost).
+        const injected = await env.faults?.intercept('fe_sql', statement.kind, options.frontendName ?? '', signal);
+        if (injected) throw dorisError(ErrNo.UNKNOWN, injected.error_msgs?.[0] ?? 'injected fault');
         results.push(executeStatement(ctx, statement));
+        await env.faults?.interceptReply('fe_sql', statement.kind, options.frontendName ?? '', signal);
       } catch (err) {
-        const error = toSqlError(err, log);
+        if (err instanceof DropConnection) throw err;
+        // An injected delay cut short by KILL QUERY or a closed connection.
+        const reason: unknown = signal.reason;
+        const cancelled = signal.aborted && !(err instanceof SqlError);
+        const error = cancelled ? (reason instanceof SqlError ? reason : dorisError(ErrNo.UNKNOWN, 'Query was cancelled')) : toSqlError(err, log);
         log.debug({ errno: error.errno, message: error.message }, 'statement failed');
         if (results.length === 0) throw error;
         results.push({ kind: 'error', error });

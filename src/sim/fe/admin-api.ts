@@ -31,7 +31,7 @@ function bigintOf(o: Json, key: string): bigint {
   return BigInt(v);
 }
 
-const SERVICES = new Set<FaultService>(['fe', 'be', 'be_http', 'fe_http']);
+const SERVICES = new Set<FaultService>(['fe', 'be', 'be_http', 'fe_http', 'fe_sql']);
 
 /** Applies one fault operation; returns the new fault state. */
 export async function applyAdminFault(env: SimEnv, body: unknown): Promise<unknown> {
@@ -41,7 +41,7 @@ export async function applyAdminFault(env: SimEnv, body: unknown): Promise<unkno
   switch (action) {
     case 'fail': {
       const service = str(o, 'service') as FaultService | undefined;
-      if (!service || !SERVICES.has(service)) throw new AdminRequestError('service must be one of fe, be, be_http, fe_http');
+      if (!service || !SERVICES.has(service)) throw new AdminRequestError('service must be one of fe, be, be_http, fe_http, fe_sql');
       const method = str(o, 'method');
       if (!method) throw new AdminRequestError('method is required');
       const spec: MethodFaultSpec = { service, method, node: str(o, 'node'), count: int(o, 'count') };
@@ -54,6 +54,7 @@ export async function applyAdminFault(env: SimEnv, body: unknown): Promise<unkno
       }
       if (o['drop'] === true) spec.drop = true;
       spec.delayMs = int(o, 'delayMs');
+      if (o['after'] === true) spec.after = true;
       try {
         env.faults.failNext(spec);
       } catch (err) {

@@ -68,7 +68,7 @@ export class SimFrontendService implements FrontendService {
     return m ? { hostname: m.host, port: m.rpcPort } : undefined;
   }
 
-  /** Fault check, master check, then `fn`; DorisError becomes the reply's status. */
+  /** Fault check, master check, then `fn`; DorisError becomes the reply's status; then reply faults. */
   private async run<R extends AnyResult>(method: FrontendMethod, signal: AbortSignal, fn: () => R): Promise<R> {
     const injected = await this.env.faults.intercept('fe', method, this.feName, signal);
     if (injected) return { status: injected } as R;
@@ -77,13 +77,16 @@ export class SimFrontendService implements FrontendService {
       const master = this.masterAddress();
       return { status: { status_code: StatusCode.NOT_MASTER, error_msgs: [NOT_MASTER_ERR_MSG] }, ...(master ? { master_address: master } : {}) } as R;
     }
+    let result: R;
     try {
-      return fn();
+      result = fn();
     } catch (err) {
-      if (err instanceof DorisError) return { status: { status_code: err.status, error_msgs: [err.message] } } as R;
-      if (err instanceof StatusReply) return { status: err.status } as R;
-      throw err;
+      if (err instanceof DorisError) result = { status: { status_code: err.status, error_msgs: [err.message] } } as R;
+      else if (err instanceof StatusReply) result = { status: err.status } as R;
+      else throw err;
     }
+    await this.env.faults.interceptReply('fe', method, this.feName, signal);
+    return result;
   }
 
   private db(name: string | undefined): DatabaseState | undefined {

@@ -2,6 +2,7 @@
 // switch for clients that start with another plugin), then the command loop. Commands are
 // handled one at a time, in order; malformed or hostile input closes this connection only.
 import type { Socket } from 'node:net';
+import { DropConnection } from '../../doris/thrift/server.js';
 import type { Logger } from '../../observability/logger.js';
 import { ErrNo, SqlError } from '../sql-error.js';
 import { newScramble, verifyNativePassword } from './auth.js';
@@ -348,6 +349,12 @@ export class MysqlConnection {
       return await this.options.onQuery(session, sql, controller.signal);
     } catch (err) {
       if (err instanceof SqlError) return [{ kind: 'error', error: err }];
+      if (err instanceof DropConnection) {
+        // An injected network failure: the client gets no reply at all.
+        this.phase = 'closed';
+        this.socket.destroy();
+        return [];
+      }
       this.log.warn({ err }, 'mysql query handler failed');
       const message = err instanceof Error ? err.message : String(err);
       return [{ kind: 'error', error: new SqlError(ErrNo.UNKNOWN, `errCode = 2, detailMessage = Unexpected exception: ${message.slice(0, 200)}`) }];
