@@ -40,6 +40,11 @@ export function invalidJobRequest(field: string, message: string): CcrError {
   });
 }
 
+/** A required request field is missing or empty; `why` says what it is for. */
+export function missingJobField(field: string, why: string): CcrError {
+  return new CcrError(JobErrorCode.INVALID_REQUEST, `${field} is required: ${why}`, { category: 'input', disposition: 'abort', details: { field } });
+}
+
 export function jobBusy(name: string, what: string): CcrError {
   return new CcrError(JobErrorCode.BUSY, `job ${name} is busy: ${what}; retry in a moment`, { category: 'input', disposition: 'abort' });
 }

@@ -6,10 +6,15 @@ import { z } from 'zod';
 import { CcrError } from '../errors/ccr-error.js';
 import type { JsonBigValue } from '../util/json-big.js';
 import { parseJsonBig, stringifyJsonBig } from '../util/json-big.js';
-import { invalidJobRequest, JobErrorCode } from './job-errors.js';
+import type { ClusterSyncOptions, ParentLink } from './cluster-sync-options.js';
+import { DEFAULT_CHILD_NAME_TEMPLATE, encodeClusterSyncOptions, encodeParentLink, validateClusterSyncOptions } from './cluster-sync-options.js';
+import { invalidJobRequest, JobErrorCode, missingJobField } from './job-errors.js';
 import type { PasswordCipher } from './password-cipher.js';
 
-/** db: one database; table: one table; cluster: reserved for cluster-level sync (not yet). */
+/**
+ * db: one database; table: one table; cluster: every database of a cluster, through one
+ * child db job per database (src/cluster/).
+ */
 export type JobKind = 'db' | 'table' | 'cluster';
 export type JobState = 'running' | 'paused';
 
@@ -74,6 +79,10 @@ export interface JobSpec {
   readonly options: JobOptions;
   /** A pending skip request; the runner clears it once it took effect. */
   readonly skip: SkipIntent | undefined;
+  /** Set on the database jobs a cluster job created: their cluster job and source database. */
+  readonly parent: ParentLink | undefined;
+  /** Set on cluster jobs only. */
+  readonly cluster: ClusterSyncOptions | undefined;
 }
 
 /** The cluster part of a create_ccr request, validated by the HTTP layer. */
@@ -94,6 +103,10 @@ export interface CreateJobRequest {
   readonly src: ClusterInput;
   readonly dest: ClusterInput;
   readonly options: JobOptions;
+  /** A cluster job (create_ccr with cluster_sync): src/dest name no database or table. */
+  readonly cluster?: ClusterSyncOptions;
+  /** A child database job created by the cluster job `parent.job`. */
+  readonly parent?: ParentLink;
 }
 
 export const DEFAULT_JOB_OPTIONS: JobOptions = { skipError: false, allowTableExists: false, reuseBinlogLabel: false, replicationNum: -1 };
@@ -104,6 +117,22 @@ const NAME_PATTERN = /^[^\s/\\\p{Cc}]{1,256}$/u;
 export function newJobSpec(req: CreateJobRequest): JobSpec {
   if (!NAME_PATTERN.test(req.name)) {
     throw invalidJobRequest('name', 'must be 1-256 characters without spaces, slashes or control characters');
+  }
+  if (req.cluster) {
+    for (const field of ['src.database', 'dest.database', 'src.table', 'dest.table'] as const) {
+      const [side, key] = field.split('.') as ['src' | 'dest', 'database' | 'table'];
+      if (req[side][key] !== '') {
+        throw invalidJobRequest(field, 'must be empty when cluster_sync is true (the cluster job creates one database job per source database)');
+      }
+    }
+    if (req.parent) throw invalidJobRequest('cluster_sync', 'a child of a cluster job cannot be a cluster job');
+    validateClusterSyncOptions(req.cluster);
+  } else {
+    for (const field of ['src.database', 'dest.database'] as const) {
+      if (req[field === 'src.database' ? 'src' : 'dest'].database.trim() === '') {
+        throw missingJobField(field, 'the database to replicate (leave it empty only with "cluster_sync": true)');
+      }
+    }
   }
   if ((req.src.table === '') !== (req.dest.table === '')) {
     throw invalidJobRequest(
@@ -120,13 +149,15 @@ export function newJobSpec(req: CreateJobRequest): JobSpec {
   return {
     name: req.name,
     id: jobId(req.name, src, dest),
-    kind: src.table === '' ? 'db' : 'table',
+    kind: req.cluster ? 'cluster' : src.table === '' ? 'db' : 'table',
     src,
     dest,
     state: 'running',
     pausedReason: undefined,
     options: req.options,
     skip: undefined,
+    parent: req.parent,
+    cluster: req.cluster,
   };
 }
 
@@ -188,6 +219,8 @@ function encodeObject(spec: JobSpec, mode: PasswordMode): Record<string, JsonBig
     replication_num: spec.options.replicationNum,
   };
   if (spec.pausedReason !== undefined) out.paused_reason = spec.pausedReason;
+  if (spec.parent) out.parent = encodeParentLink(spec.parent);
+  if (spec.cluster) out.cluster_sync = encodeClusterSyncOptions(spec.cluster);
   return out;
 }
 
@@ -244,6 +277,16 @@ const storedJob = z.object({
   allow_table_exists: z.boolean().optional(),
   replication_num: z.number().int().optional(),
   paused_reason: z.string().optional(),
+  parent: z.object({ job: z.string().min(1), database: z.string(), db_id: int64 }).optional(),
+  cluster_sync: z
+    .object({
+      include_databases: z.array(z.string()).default([]),
+      exclude_databases: z.array(z.string()).default([]),
+      child_name_template: z.string().default(DEFAULT_CHILD_NAME_TEMPLATE),
+      monitor_interval_seconds: z.number().int().positive().optional(),
+      on_database_dropped: z.enum(['delete', 'pause']).default('delete'),
+    })
+    .optional(),
 });
 
 type StoredCluster = z.infer<typeof storedCluster>;
@@ -282,10 +325,12 @@ export function decodeJobInfo(text: string, cipher: PasswordCipher, rowName: str
   });
   const src = cluster(j.src, 'src');
   const dest = cluster(j.dest, 'dest');
+  const kind = j.kind ?? (j.sync_type === 2 ? 'cluster' : src.table === '' ? 'db' : 'table');
+  const c = j.cluster_sync;
   return {
     name: j.name,
     id: j.id !== undefined && j.id !== '' ? j.id : jobId(j.name, src, dest),
-    kind: j.kind ?? (j.sync_type === 2 ? 'cluster' : src.table === '' ? 'db' : 'table'),
+    kind,
     src,
     dest,
     state: j.state === 0 ? 'running' : 'paused',
@@ -297,6 +342,17 @@ export function decodeJobInfo(text: string, cipher: PasswordCipher, rowName: str
       replicationNum: j.replication_num ?? -1,
     },
     skip: decodeSkip(j),
+    parent: j.parent && { job: j.parent.job, database: j.parent.database, dbId: j.parent.db_id },
+    cluster:
+      kind === 'cluster'
+        ? {
+            includeDatabases: c?.include_databases ?? [],
+            excludeDatabases: c?.exclude_databases ?? [],
+            childNameTemplate: c?.child_name_template ?? DEFAULT_CHILD_NAME_TEMPLATE,
+            monitorIntervalSeconds: c?.monitor_interval_seconds,
+            onDatabaseDropped: c?.on_database_dropped ?? 'delete',
+          }
+        : undefined,
   };
 }
 
