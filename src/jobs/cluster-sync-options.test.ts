@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { tableJobRequest } from '../../test/support/job-requests.js';
+import { clusterJobRequest, tableJobRequest } from '../../test/support/job-requests.js';
 import type { CcrError } from '../errors/ccr-error.js';
 import type { ClusterSyncOptions } from './cluster-sync-options.js';
 import { childJobName, DEFAULT_CHILD_NAME_TEMPLATE, wantsDatabase } from './cluster-sync-options.js';
-import type { CreateJobRequest } from './job-spec.js';
 import { decodeJobInfo, encodeJobInfo, newJobSpec, publicJobInfo } from './job-spec.js';
 import { createPasswordCipher } from './password-cipher.js';
 
@@ -17,15 +16,7 @@ const OPTIONS: ClusterSyncOptions = {
   onDatabaseDropped: 'delete',
 };
 
-function clusterRequest(name: string, cluster: Partial<ClusterSyncOptions> = {}): CreateJobRequest {
-  const base = tableJobRequest(name);
-  return {
-    ...base,
-    src: { ...base.src, database: '', table: '' },
-    dest: { ...base.dest, database: '', table: '' },
-    cluster: { ...OPTIONS, ...cluster },
-  };
-}
+const clusterRequest = clusterJobRequest;
 
 function messageOf(fn: () => unknown): string {
   try {

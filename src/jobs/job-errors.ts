@@ -11,6 +11,8 @@ export const JobErrorCode = {
   BUSY: 'CCR_J0006',
   PASSWORD_UNREADABLE: 'CCR_J0007',
   SHUTTING_DOWN: 'CCR_J0009',
+  /** A cluster job's child: the source database was recreated while the child was created. */
+  SOURCE_CHANGED: 'CCR_J0013',
   /** Abort reasons handed to a runner's signal; never shown as errors. */
   PAUSED: 'CCR_J0010',
   DELETED: 'CCR_J0011',

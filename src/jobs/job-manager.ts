@@ -9,14 +9,16 @@ import type { Metrics } from '../observability/metrics.js';
 import { isAbortError, raceAbort } from '../util/abort.js';
 import type { JobErrorInfo, JobRunner, JobStatusSnapshot, LagInfo, RunOutcome, SyncEngine } from './engine.js';
 import { EMPTY_SNAPSHOT } from './engine.js';
-import { jobAlreadyExists, jobBusy, JobErrorCode, jobNotFound, shuttingDown } from './job-errors.js';
-import type { CreateJobRequest, JobSpec, SkipIntent } from './job-spec.js';
+import type { ParentLink } from './cluster-sync-options.js';
+import { invalidJobRequest, jobAlreadyExists, jobBusy, JobErrorCode, jobNotFound, shuttingDown } from './job-errors.js';
+import type { CreateJobRequest, JobKind, JobSpec, SkipIntent } from './job-spec.js';
 import { decodeJobInfo, encodeJobInfo, newJobSpec, publicJobInfo } from './job-spec.js';
 import type { JobOverviewRow } from './job-overview.js';
 import { jobOverview } from './job-overview.js';
 import type { JobStatus } from './job-status.js';
 import { jobStatus } from './job-status.js';
 import type { PasswordCipher } from './password-cipher.js';
+import { WITHOUT_PASSWORDS } from './password-cipher.js';
 import { SerialQueue } from './serial-queue.js';
 
 export interface JobManagerOptions {
@@ -31,6 +33,15 @@ export interface JobManagerOptions {
 
 /** Where a job lives, for the HTTP layer's ownership redirect. */
 export type JobLocation = { readonly kind: 'local' } | { readonly kind: 'remote'; readonly owner: string };
+
+/** A job of any syncer as list_jobs shows it. */
+export interface JobListing {
+  readonly name: string;
+  /** undefined when its job_info cannot be read. */
+  readonly kind: JobKind | undefined;
+  /** The cluster job it belongs to. */
+  readonly parent: string | undefined;
+}
 
 interface Entry {
   readonly name: string;
@@ -90,7 +101,12 @@ export class JobManager {
     return { kind: 'local' };
   }
 
-  /** create_ccr: validate, let the engine check the clusters, persist, start. */
+  /**
+   * create_ccr: validate, let the engine check the clusters, persist, start. A cluster job
+   * (request.cluster) gets no runner: the ClusterMonitor (src/cluster/) reconciles it. A
+   * child of a cluster job (request.parent) must resolve to the source database id its
+   * parent saw, else the database was recreated meanwhile and nothing is persisted.
+   */
   async create(request: CreateJobRequest, signal: AbortSignal): Promise<void> {
     if (this.stopping) throw shuttingDown();
     const spec = newJobSpec(request);
@@ -102,10 +118,28 @@ export class JobManager {
       const sig = this.signal(signal);
       if (await this.o.store.getJob(name, sig)) throw jobAlreadyExists(name);
       const prepared = await this.o.engine.prepare(spec, sig);
-      // The engine resolves ids and frontends; identity, state and options stay ours.
-      const final: JobSpec = { ...prepared, name, id: spec.id, kind: spec.kind, state: 'running', pausedReason: undefined, options: spec.options, skip: undefined };
+      if (spec.parent && prepared.src.dbId !== spec.parent.dbId) {
+        throw new CcrError(
+          JobErrorCode.SOURCE_CHANGED,
+          `source database ${spec.src.database} changed while its job was being created (id ${spec.parent.dbId}, now ${prepared.src.dbId}); the cluster job retries`,
+          { category: 'meta', disposition: 'retry' },
+        );
+      }
+      // The engine resolves ids and frontends; identity, state, options and links stay ours.
+      const final: JobSpec = {
+        ...prepared,
+        name,
+        id: spec.id,
+        kind: spec.kind,
+        state: 'running',
+        pausedReason: undefined,
+        options: spec.options,
+        skip: undefined,
+        parent: spec.parent,
+        cluster: spec.cluster,
+      };
       try {
-        await this.o.store.addJob(name, encodeJobInfo(final, this.o.cipher), this.o.identity, sig);
+        await this.o.store.addJob(name, encodeJobInfo(final, this.o.cipher), this.o.identity, sig, { parent: final.parent?.job });
       } catch (err) {
         if (err instanceof CcrError && err.code === MetaStoreErrorCode.DUPLICATE) throw jobAlreadyExists(name);
         throw err;
@@ -166,7 +200,13 @@ export class JobManager {
 
   /** /job_skip_binlog and /force_fullsync: persist the intent, hand it to the runner. */
   async skipBinlog(name: string, intent: SkipIntent, signal: AbortSignal): Promise<void> {
+    this.notCluster(name, 'skipping binlogs');
     await this.change(name, signal, (spec) => ({ ...spec, skip: intent }));
+  }
+
+  /** Links a job to its cluster job, or detaches it (undefined); job_info and the store column together. */
+  async setParent(name: string, parent: ParentLink | undefined, signal: AbortSignal): Promise<void> {
+    await this.change(name, signal, (spec) => ({ ...spec, parent }));
   }
 
   /** /update_host_mapping: merge the maps (an empty public address deletes the entry). */
@@ -193,6 +233,7 @@ export class JobManager {
 
   /** /desync (false) and /sync (true) on the destination tables. */
   async setBeingSynced(name: string, enabled: boolean, signal: AbortSignal): Promise<void> {
+    this.notCluster(name, enabled ? '/sync' : '/desync');
     const spec = this.loaded(this.entry(name));
     await this.o.engine.setBeingSynced(spec, enabled, this.signal(signal));
   }
@@ -206,6 +247,16 @@ export class JobManager {
   /** job_detail: the job_info with passwords masked. */
   detail(name: string): Record<string, unknown> {
     return publicJobInfo(this.loaded(this.entry(name)));
+  }
+
+  /** The kind of a job loaded here; undefined when its job_info could not be read. */
+  kindOf(name: string): JobKind | undefined {
+    return this.entry(name).spec?.kind;
+  }
+
+  /** The definition of a job loaded here, passwords included: for the daemon's own use, never for replies. */
+  definition(name: string): JobSpec {
+    return this.loaded(this.entry(name));
   }
 
   /** The stored progress JSON of any job (undefined before its first checkpoint). */
@@ -224,9 +275,17 @@ export class JobManager {
     return this.o.engine.lag(spec, await this.o.store.getProgress(name, sig), sig);
   }
 
-  /** Names of all jobs of all syncers. */
-  async listNames(signal: AbortSignal): Promise<string[]> {
-    return (await this.o.store.listJobs(this.signal(signal))).map((j) => j.name);
+  /** All jobs of all syncers, ordered by name. */
+  async list(signal: AbortSignal): Promise<JobListing[]> {
+    return (await this.o.store.listJobs(this.signal(signal))).map((j) => {
+      let kind: JobKind | undefined;
+      try {
+        kind = decodeJobInfo(j.jobInfo, WITHOUT_PASSWORDS, j.name).kind;
+      } catch {
+        kind = undefined;
+      }
+      return { name: j.name, kind, parent: j.parent };
+    });
   }
 
   /** /view rows for every job in the store, without an RPC per job. */
@@ -248,6 +307,12 @@ export class JobManager {
     const entry = this.entries.get(name);
     if (!entry) throw jobNotFound(name);
     return entry;
+  }
+
+  private notCluster(name: string, what: string): void {
+    if (this.entry(name).spec?.kind === 'cluster') {
+      throw invalidJobRequest('name', `job ${name} is a cluster job; ${what} applies to its database jobs (list them with /list_jobs)`);
+    }
   }
 
   private loaded(entry: Entry): JobSpec {
@@ -280,7 +345,8 @@ export class JobManager {
   private register(name: string, spec: JobSpec | undefined, epoch: bigint, loadError: JobErrorInfo | undefined): Entry {
     const log = this.o.log.child({ job: name });
     const entry: Entry = { name, spec, epoch, runner: undefined, loadError, run: undefined, queue: new SerialQueue(), log };
-    if (spec) {
+    // A cluster job has no runner: the ClusterMonitor reconciles it from the store.
+    if (spec && spec.kind !== 'cluster') {
       entry.runner = this.o.engine.createRunner({
         spec,
         log,
@@ -360,6 +426,8 @@ export class JobManager {
           kind: current.kind,
           state: current.state,
           pausedReason: current.pausedReason,
+          parent: current.parent,
+          cluster: current.cluster,
         };
         return this.persist(entry, next, signal);
       }),
@@ -370,7 +438,7 @@ export class JobManager {
   /** Writes the spec (fenced), then adopts it. A fenced write drops the job from this syncer. */
   private async persist(entry: Entry, next: JobSpec, signal: AbortSignal): Promise<JobSpec> {
     try {
-      await this.o.store.updateJob(entry.name, encodeJobInfo(next, this.o.cipher), this.signal(signal), this.fence(entry));
+      await this.o.store.updateJob(entry.name, encodeJobInfo(next, this.o.cipher), this.signal(signal), this.fence(entry), { parent: next.parent?.job });
     } catch (err) {
       if (err instanceof FencedError) {
         entry.run?.controller.abort(err);

@@ -4,12 +4,14 @@ import type { MetaStore } from '../meta-store/meta-store.js';
 import type { JobStatusSnapshot, SyncEngine } from './engine.js';
 import type { JobKind, JobSpec } from './job-spec.js';
 import { DEFAULT_JOB_OPTIONS, decodeJobInfo } from './job-spec.js';
-import type { PasswordCipher } from './password-cipher.js';
+import { WITHOUT_PASSWORDS } from './password-cipher.js';
 
 export interface JobOverviewRow {
   readonly name: string;
   readonly owner: string;
   readonly kind: JobKind | undefined;
+  /** The cluster job this job belongs to. */
+  readonly parent: string | undefined;
   /** running, paused, or broken (job_info unreadable). */
   readonly state: string;
   readonly syncState: string;
@@ -22,9 +24,6 @@ export interface JobOverviewRow {
   /** Non-default job options, e.g. "allow_table_exists=true". */
   readonly otherArgs: string;
 }
-
-/** Reads job_info without passwords: /view never needs them, and must not fail on a missing key. */
-const WITHOUT_PASSWORDS: PasswordCipher = { encrypts: false, seal: (p) => p, open: () => '' };
 
 function otherArgs(spec: JobSpec): string {
   const args: string[] = [];
@@ -55,13 +54,15 @@ export async function jobOverview(
     }
     const local = deps.local(job.name);
     // Stored progress fills in for jobs of other syncers and for runners that have not published yet.
-    const progress = await deps.store.getProgress(job.name, signal);
+    // A cluster job's progress is its reconciliation status (src/cluster/), not the engine's.
+    const progress = spec?.kind === 'cluster' ? undefined : await deps.store.getProgress(job.name, signal);
     const stored = progress === undefined ? undefined : deps.engine.describeProgress(progress);
     const snap = local?.snapshot;
     rows.push({
       name: job.name,
       owner: job.belongTo,
       kind: spec?.kind,
+      parent: job.parent,
       state: (local ? local.spec?.state : spec?.state) ?? 'broken',
       syncState: snap?.syncState || stored?.syncState || '',
       subSyncState: snap?.subSyncState || stored?.subSyncState || '',

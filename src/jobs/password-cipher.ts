@@ -25,6 +25,9 @@ export interface PasswordCipher {
   open(stored: string, where: string): string;
 }
 
+/** Reads job_info without passwords, for listings and pages that never need them (and must not fail on a missing key). */
+export const WITHOUT_PASSWORDS: PasswordCipher = { encrypts: false, seal: (p) => p, open: () => '' };
+
 export function isSealed(stored: string): boolean {
   return stored.startsWith(PREFIX);
 }

@@ -1,4 +1,6 @@
 // Create requests used across daemon tests.
+import type { ClusterSyncOptions } from '../../src/jobs/cluster-sync-options.js';
+import { DEFAULT_CHILD_NAME_TEMPLATE } from '../../src/jobs/cluster-sync-options.js';
 import type { CreateJobRequest } from '../../src/jobs/job-spec.js';
 import { DEFAULT_JOB_OPTIONS } from '../../src/jobs/job-spec.js';
 
@@ -20,5 +22,23 @@ export function tableJobBody(name: string): Record<string, unknown> {
     name,
     src: { host: '10.0.0.1', port: '9030', thrift_port: '9020', user: 'root', password: SRC_PASSWORD, database: 'db1', table: 't1' },
     dest: { host: '10.0.0.2', port: 9030, thrift_port: 9020, user: 'root', password: DEST_PASSWORD, database: 'db2', table: 't1' },
+  };
+}
+
+/** A cluster job (create_ccr with cluster_sync) between the same two clusters. */
+export function clusterJobRequest(name: string, cluster: Partial<ClusterSyncOptions> = {}): CreateJobRequest {
+  const base = tableJobRequest(name);
+  return {
+    ...base,
+    src: { ...base.src, database: '', table: '' },
+    dest: { ...base.dest, database: '', table: '' },
+    cluster: {
+      includeDatabases: [],
+      excludeDatabases: [],
+      childNameTemplate: DEFAULT_CHILD_NAME_TEMPLATE,
+      monitorIntervalSeconds: undefined,
+      onDatabaseDropped: 'delete',
+      ...cluster,
+    },
   };
 }

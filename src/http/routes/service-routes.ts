@@ -33,7 +33,7 @@ export function registerServiceRoutes(app: FastifyInstance, o: OperatorApiOption
     method: [...ANY],
     url: '/list_jobs',
     config: { errorExtras: { jobs: [] } },
-    handler: async (_req, reply) => ok({ jobs: await o.jobs.listNames(clientSignal(reply)) }),
+    handler: async (_req, reply) => ok({ jobs: (await o.jobs.list(clientSignal(reply))).map((j) => j.name) }),
   });
 
   app.route({
