@@ -30,6 +30,12 @@ export interface CcrEnv {
   waitCaughtUp(name: string, timeoutMs?: number): Promise<void>;
   /** Starts (or restarts) the syncer on the same metadata store. */
   restartSyncer(args?: string[]): Promise<void>;
+  /** SIGKILLs the syncer (no shutdown, no last checkpoint) and waits until it is gone. */
+  killSyncer(): Promise<void>;
+  /** job_progress.job_progress of a job (the stored checkpoint), or null before the first one. */
+  progress(name: string): Promise<Record<string, unknown> | null>;
+  /** The value of one metric series from /metrics (0 when the series does not exist). */
+  metric(name: string, labels?: Record<string, string>): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -105,6 +111,26 @@ export async function startCcrEnv(options: { sim?: SimOptions; syncerArgs?: stri
         await syncer.exited;
       }
       ({ d: syncer, port } = await startSyncer(args));
+    },
+    async killSyncer() {
+      if (syncer.child.exitCode === null && syncer.child.signalCode === null) {
+        syncer.child.kill('SIGKILL');
+        await syncer.exited;
+      }
+    },
+    async progress(name) {
+      const r = await api('/job_progress', { name });
+      return (r.body.job_progress ?? null) as Record<string, unknown> | null;
+    },
+    async metric(name, labels = {}) {
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      const want = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+      for (const line of text.split('\n')) {
+        if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+        const labelText = /\{(.*)\}/.exec(line)?.[1] ?? '';
+        if (want.every((w) => labelText.split(',').includes(w))) return Number(line.slice(line.lastIndexOf(' ') + 1));
+      }
+      return 0;
     },
     async close() {
       if (syncer.child.exitCode === null && syncer.child.signalCode === null) syncer.child.kill('SIGTERM');

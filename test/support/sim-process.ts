@@ -21,9 +21,19 @@ export interface SimProcess {
   query<T = Record<string, unknown>>(sql: string): Promise<T[]>;
   /** Posts one fault action to the admin endpoint (doc/simulator.md, Faults). */
   fault(action: Record<string, unknown>): Promise<unknown>;
+  /** GET /api/__sim/state: nodes, master, armed faults, databases with backup/restore rows. */
+  state(): Promise<SimState>;
   stderr(): string;
   /** SIGTERM and wait for exit. */
   stop(): Promise<void>;
+}
+
+export interface SimState {
+  master: string | null;
+  frontends: { name: string; alive: boolean; isMaster: boolean; queryPort: number; rpcPort: number; httpPort: number }[];
+  backends: { id: string; alive: boolean }[];
+  faults: { methodFaults: { service: string; method: string; remaining: number; action: string }[]; publishHeld: boolean; stoppedBackends: string[] };
+  databases: { id: string; name: string; tables: { id: string; name: string }[]; backups: string[][]; restores: string[][] }[];
 }
 
 export interface SimOptions {
@@ -86,6 +96,10 @@ export async function startSim(options: SimOptions = {}): Promise<SimProcess> {
       const body = (await res.json()) as { ok: boolean; error?: string };
       if (!body.ok) throw new Error(`fault ${JSON.stringify(action)} refused: ${body.error}`);
       return body;
+    },
+    async state() {
+      const res = await fetch(`http://127.0.0.1:${ready.http_port}/api/__sim/state`, { headers: { authorization: auth } });
+      return (await res.json()) as SimState;
     },
     stderr: () => err,
     async stop() {
