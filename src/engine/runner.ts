@@ -182,7 +182,7 @@ export class SyncJobRunner implements JobRunner {
         break;
       case 'GetSnapshotInfo':
       case 'RestoreSnapshot':
-        result = await getSnapshotAndRestore(ctx, p, signal);
+        result = await getSnapshotAndRestore(ctx, p, rt, signal);
         break;
       case 'WaitRestoreDone':
         result = await waitRestoreDone(ctx, p, signal);

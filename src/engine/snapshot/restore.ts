@@ -7,7 +7,7 @@ import { SnapshotType, StatusCode, type TTableRef } from '../../doris/types.js';
 import { CcrError } from '../../errors/ccr-error.js';
 import { checkStatus } from '../classify.js';
 import type { StepResult } from '../incremental.js';
-import type { JobContext } from '../job-context.js';
+import type { JobContext, StepRuntime } from '../job-context.js';
 import { aliasTableName, restoreLabel } from '../labels.js';
 import type { Progress } from '../progress.js';
 import { afterSnapshotState } from '../transitions.js';
@@ -16,9 +16,21 @@ import { parseJobInfo, snapshotContents, withExtraInfo } from './job-info.js';
 
 const REPO = '__keep_on_local__';
 
-export async function getSnapshotAndRestore(ctx: JobContext, p: Progress, signal: AbortSignal): Promise<StepResult> {
+/**
+ * GetSnapshotInfo / RestoreSnapshot: fetch the snapshot and submit the restore. The restore's
+ * label is checkpointed (sub-state RestoreSnapshot) before the submission, so a syncer that dies
+ * before it saw the reply finds that restore again by its label instead of issuing another.
+ */
+export async function getSnapshotAndRestore(ctx: JobContext, p: Progress, rt: StepRuntime, signal: AbortSignal): Promise<StepResult> {
   const snap = snapshotOf(p);
   const spec = ctx.spec();
+  if (p.subState === 'RestoreSnapshot' && snap.restoreLabel) {
+    const state = await restoreState(ctx, snap.restoreLabel, signal);
+    if (state !== undefined && state !== 'CANCELLED') {
+      ctx.log.info({ restore: snap.restoreLabel, state }, 'found the restore submitted before the restart');
+      return { progress: { ...p, subState: 'WaitRestoreDone' } };
+    }
+  }
   const res = await ctx.src.fe.getSnapshot(
     {
       ...ctx.src.auth(),
@@ -71,6 +83,12 @@ export async function getSnapshotAndRestore(ctx: JobContext, p: Progress, signal
 
   await cancelOurRunningRestore(ctx, signal);
   const label = restoreLabel(snap.snapshotName, Math.floor(ctx.now() / 1000));
+  const submitted: Progress = {
+    ...p,
+    subState: 'RestoreSnapshot',
+    snapshot: { ...snap, restoreLabel: label, tableCommitSeqMap: contents.tableCommitSeqMap, tableNames: contents.tableNames, viewIds: contents.viewIds },
+  };
+  await rt.checkpoint(submitted, signal);
   const full = snap.kind === 'full';
   const restore = await ctx.dest.fe.restoreSnapshot(
     {
@@ -92,13 +110,13 @@ export async function getSnapshotAndRestore(ctx: JobContext, p: Progress, signal
   );
   checkStatus(restore.status, 'destination', 'restoreSnapshot', { label });
   ctx.log.info({ snapshot: snap.snapshotName, restore: label }, 'restore submitted on the destination');
-  return {
-    progress: {
-      ...p,
-      subState: 'WaitRestoreDone',
-      snapshot: { ...snap, restoreLabel: label, tableCommitSeqMap: contents.tableCommitSeqMap, tableNames: contents.tableNames, viewIds: contents.viewIds },
-    },
-  };
+  return { progress: { ...submitted, subState: 'WaitRestoreDone' } };
+}
+
+/** State of the restore with this label on the destination; undefined when there is none. */
+async function restoreState(ctx: JobContext, label: string, signal: AbortSignal): Promise<string | undefined> {
+  const res = await ctx.dest.query(`SHOW RESTORE FROM ${quoteIdent(ctx.dest.db)} WHERE Label = ${quoteString(label)}`, signal);
+  return res.rows[0]?.State ?? undefined;
 }
 
 /** TableRefs: renames for table jobs with a different destination name, and alias restores. */
