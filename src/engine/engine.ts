@@ -8,7 +8,7 @@ import type { Metrics } from '../observability/metrics.js';
 import { checkStatus } from './classify.js';
 import { ClientPool } from './clients.js';
 import { createEngineMetrics, type EngineMetrics } from './engine-metrics.js';
-import { firstRunChecks } from './first-run.js';
+import { clusterFirstRunChecks, firstRunChecks } from './first-run.js';
 import type { EngineConfig } from './job-context.js';
 import { decodeProgress } from './progress-codec.js';
 import { SyncJobRunner } from './runner.js';
@@ -43,10 +43,7 @@ export class CcrSyncEngine implements SyncEngine {
   }
 
   prepare(spec: JobSpec, signal: AbortSignal): Promise<JobSpec> {
-    if (spec.kind === 'cluster') {
-      return Promise.reject(new CcrError('CCR_E0505', 'cluster jobs are prepared by the cluster monitor, not per database', { category: 'input', disposition: 'pause' }));
-    }
-    return firstRunChecks(this.pool, spec, signal);
+    return spec.kind === 'cluster' ? clusterFirstRunChecks(this.pool, spec, signal) : firstRunChecks(this.pool, spec, signal);
   }
 
   createRunner(ctx: JobRunnerContext): JobRunner {

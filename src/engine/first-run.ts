@@ -102,7 +102,8 @@ async function tableId(pool: ClientPool, spec: ClusterSpec, db: bigint, table: s
   return row?.TableId ? BigInt(row.TableId) : undefined;
 }
 
-export async function firstRunChecks(pool: ClientPool, spec: JobSpec, signal: AbortSignal): Promise<JobSpec> {
+/** Both clusters answer with these credentials and have binlog on every FE and BE; their FE lists. */
+async function clusterChecks(pool: ClientPool, spec: JobSpec, signal: AbortSignal): Promise<{ srcFrontends: Frontend[]; destFrontends: Frontend[] }> {
   const src = spec.src;
   const dest = spec.dest;
   const [srcFrontends, destFrontends] = await Promise.all([
@@ -117,6 +118,23 @@ export async function firstRunChecks(pool: ClientPool, spec: JobSpec, signal: Ab
     checked('source', src, () => checkBeBinlog(pool, 'source', src, signal)),
     checked('destination', dest, () => checkBeBinlog(pool, 'destination', dest, signal)),
   ]);
+  return { srcFrontends, destFrontends };
+}
+
+/**
+ * create_ccr with cluster_sync: the cluster-wide checks only. Each source database is
+ * checked when the cluster job creates its child (firstRunChecks), so an empty source
+ * cluster, or one whose databases do not have binlog on yet, is accepted.
+ */
+export async function clusterFirstRunChecks(pool: ClientPool, spec: JobSpec, signal: AbortSignal): Promise<JobSpec> {
+  const { srcFrontends, destFrontends } = await clusterChecks(pool, spec, signal);
+  return { ...spec, src: { ...spec.src, frontends: srcFrontends }, dest: { ...spec.dest, frontends: destFrontends } };
+}
+
+export async function firstRunChecks(pool: ClientPool, spec: JobSpec, signal: AbortSignal): Promise<JobSpec> {
+  const src = spec.src;
+  const dest = spec.dest;
+  const { srcFrontends, destFrontends } = await clusterChecks(pool, spec, signal);
 
   return checked('source', src, async () => {
     const srcSql = pool.sql(src);
