@@ -17,7 +17,7 @@ export type PreparedUpsert =
   | { kind: 'prepared'; seq: bigint; timestampMs: bigint; txnId: bigint; label: string; commitInfos: TTabletCommitInfo[] }
   /** An earlier attempt (possibly before a crash) already committed this binlog. */
   | { kind: 'applied'; seq: bigint; timestampMs: bigint }
-  /** The binlog touches no table this job replicates (or only tables whose snapshot covers it). */
+  /** Nothing to replay: no table this job replicates (or only tables whose snapshot covers it), or only temporary or dropped partitions. */
   | { kind: 'noop'; seq: bigint; timestampMs: bigint };
 
 /** The parts of the progress an upsert depends on (stable while a pipeline runs). */
@@ -63,6 +63,13 @@ export async function prepareUpsert(ctx: JobContext, view: UpsertView, binlog: T
   if (txnId === 'applied') return { kind: 'applied', seq, timestampMs };
   try {
     const commitInfos = await ingest(ctx, view, record, srcIds, destIds, txnId, signal);
+    if (commitInfos.length === 0) {
+      // Every partition it loaded is temporary (INSERT OVERWRITE stages its rows there; the
+      // REPLACE_PARTITIONS that follows re-syncs them) or gone: nothing to replay, and Doris
+      // refuses to commit an empty transaction ("all partitions have no load data").
+      await rollbackTxn(ctx, txnId, 'nothing to ingest');
+      return { kind: 'noop', seq, timestampMs };
+    }
     return { kind: 'prepared', seq, timestampMs, txnId, label, commitInfos };
   } catch (err) {
     await rollbackTxn(ctx, txnId, 'ingest failed');
