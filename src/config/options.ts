@@ -133,7 +133,8 @@ const DEFINITIONS = {
   feature_pipeline_commit: feature(true, 'Pipelined UPSERT ingestion.'),
   feature_seperated_handles: feature(true, 'Per-binlog-type handlers (Go spelling kept).'),
   feature_override_replication_num: feature(true, 'Honour create_ccr replication_num.'),
-  feature_resync_on_table_recreate: feature(false, 'Table sync: full sync when the source table is dropped and recreated.'),
+  // Default on (Go PR #660 defaults off, which leaves the job stuck): see doc/operations.md.
+  feature_resync_on_table_recreate: feature(true, 'Table sync: full sync of the new table when the source table is dropped and recreated (off: pause the job).'),
 
   // Go flags that mean nothing here; accepted so existing command lines still start.
   pprof: ignored('Go pprof server (no Node equivalent).'),

@@ -22,6 +22,7 @@ export function createSyncEngine({ config, log, metrics }: EngineDeps): CcrSyncE
         filterStorageMedium: config.feature_filter_storage_medium,
         restoreReplaceDiffSchema: config.feature_restore_replace_diff_schema,
         skipRollupBinlogs: config.feature_skip_rollup_binlogs,
+        resyncOnTableRecreate: config.feature_resync_on_table_recreate,
       },
     },
     connectTimeoutMs: config.connect_timeout,

@@ -9,9 +9,11 @@ import type { JobContext, StepRuntime } from './job-context.js';
 import { UpsertPipeline, type CommittedBinlog } from './pipeline.js';
 import type { Progress } from './progress.js';
 import { IdlePoll } from './retry.js';
+import { SourceTableWatch } from './source-table-watch.js';
 import { leaveTablesIncrementalIfCaughtUp, markApplied, markInFlight, startFullSync, startPartialSync } from './transitions.js';
 import { txnStatusById } from './upsert.js';
 import { sleep } from '../util/abort.js';
+import { CcrError } from '../errors/ccr-error.js';
 
 export interface StepResult {
   progress: Progress;
@@ -22,6 +24,7 @@ export interface StepResult {
 export class IncrementalSync {
   private readonly fetcher: BinlogFetcher;
   private readonly idle: IdlePoll;
+  private readonly sourceTable: SourceTableWatch | undefined;
   /** Upserts committed but not yet visible; the next DDL waits for them. */
   private readonly pendingVisible = new Set<bigint>();
   /** A binlog an operator asked to skip (/job_skip_binlog skip_by=silence). */
@@ -30,6 +33,8 @@ export class IncrementalSync {
   constructor(private readonly ctx: JobContext) {
     this.fetcher = new BinlogFetcher(ctx);
     this.idle = new IdlePoll(ctx.config.minPollIntervalMs, ctx.config.maxPollIntervalMs);
+    // Every ten idle polls at most: one SHOW PROC per job, cheap next to the polls themselves.
+    this.sourceTable = ctx.kind === 'table' ? new SourceTableWatch(ctx, 10 * ctx.config.maxPollIntervalMs) : undefined;
   }
 
   /** Treats the binlog at `seq` as applied without touching the destination. */
@@ -44,6 +49,8 @@ export class IncrementalSync {
       rt.reportLag(0n, 0);
       this.ctx.metrics.lagBinlogs.set({ job: this.ctx.name }, 0);
       this.ctx.metrics.lagSeconds.set({ job: this.ctx.name }, 0);
+      const recreated = await this.sourceTableRecreated(start, rt, signal);
+      if (recreated) return { progress: recreated };
       return { progress: start, waitMs: this.idle.idle() };
     }
     this.idle.active();
@@ -134,6 +141,36 @@ export class IncrementalSync {
     await rt.checkpoint(next, signal);
     (outcome.kind === 'full-sync' ? this.ctx.metrics.fullSyncs : this.ctx.metrics.partialSyncs).inc({ job: this.ctx.name });
     this.ctx.log.info({ seq: seq.toString(), kind: outcome.kind, reason: outcome.reason }, 'binlog needs a snapshot sync');
+    return next;
+  }
+
+  /**
+   * The table job's source table was dropped and recreated: a full sync follows the new table
+   * (doc/operations.md), unless the operator turned that off. A table that is merely gone is
+   * reported as the error the job keeps retrying, until it is recovered or recreated.
+   */
+  private async sourceTableRecreated(p: Progress, rt: StepRuntime, signal: AbortSignal): Promise<Progress | undefined> {
+    const change = await this.sourceTable?.check(signal);
+    if (!change) return undefined;
+    const src = this.ctx.spec().src;
+    const table = `${src.database}.${src.table}`;
+    if (change.kind === 'missing') {
+      throw new CcrError('CCR_E0212', `source table ${table} (id ${change.id}) no longer exists; the job resumes when it is recovered or recreated`, {
+        category: 'meta',
+        disposition: 'retry',
+      });
+    }
+    const what = `source table ${table} was dropped and recreated (id ${change.oldId} -> ${change.newId})`;
+    if (!this.ctx.config.features.resyncOnTableRecreate) {
+      throw new CcrError('CCR_E0213', `${what}: run /force_fullsync and /resume to replicate the new table, or start the syncer with --feature_resync_on_table_recreate=true`, {
+        category: 'meta',
+        disposition: 'pause',
+      });
+    }
+    const next = startFullSync(p, this.ctx.kind, this.ctx.name, what, this.ctx.now());
+    await rt.checkpoint(next, signal);
+    this.ctx.metrics.fullSyncs.inc({ job: this.ctx.name });
+    this.ctx.log.info({ old: change.oldId.toString(), new: change.newId.toString() }, 'source table recreated; full sync of the new table');
     return next;
   }
 

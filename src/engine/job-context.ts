@@ -33,6 +33,8 @@ export interface EngineFeatures {
   filterStorageMedium: boolean;
   restoreReplaceDiffSchema: boolean;
   skipRollupBinlogs: boolean;
+  /** Table jobs: full sync of the new table when the source table was dropped and recreated (else pause). */
+  resyncOnTableRecreate: boolean;
 }
 
 export interface JobContext {
