@@ -22,6 +22,11 @@ describe('coerceValue', () => {
     expect(coerceValue('2024-05-01 7:08:09', { name: 'DATETIME' })).toBe('2024-05-01 07:08:09');
     expect(coerceValue('2024-05-01 07:08:09.5', { name: 'DATETIME', scale: 3 })).toBe('2024-05-01 07:08:09.500');
     expect(() => coerceValue('2024-02-30', { name: 'DATE' })).toThrow(ValueError);
+    // Doris' range starts at year 0 (printed as the lower bound of LESS THAN date partitions).
+    expect(coerceValue('0000-01-01', { name: 'DATE' })).toBe('0000-01-01');
+    expect(coerceValue('0099-12-31 23:59:59', { name: 'DATETIME' })).toBe('0099-12-31 23:59:59');
+    expect(coerceValue('0000-02-29', { name: 'DATE' })).toBe('0000-02-29');
+    expect(() => coerceValue('0001-02-29', { name: 'DATE' })).toThrow(ValueError);
   });
 
   it('checks varchar byte length', () => {

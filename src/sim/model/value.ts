@@ -50,7 +50,10 @@ function normalizeDate(v: Value): string {
   const m = /^(\d{4})-?(\d{1,2})-?(\d{1,2})(?:[ T].*)?$/.exec(s);
   if (!m) throw new ValueError(`invalid DATE value: '${s}'`);
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const probe = new Date(Date.UTC(y, mo - 1, d));
+  // setUTCFullYear, not Date.UTC: Date.UTC reads years 0-99 as 1900-1999, and Doris dates
+  // start at 0000-01-01 (the lower bound SHOW CREATE TABLE prints for LESS THAN partitions).
+  const probe = new Date(0);
+  probe.setUTCFullYear(y, mo - 1, d);
   if (probe.getUTCFullYear() !== y || probe.getUTCMonth() !== mo - 1 || probe.getUTCDate() !== d) {
     throw new ValueError(`invalid DATE value: '${s}'`);
   }
