@@ -204,6 +204,14 @@ export class JobManager {
     await this.change(name, signal, (spec) => ({ ...spec, skip: intent }));
   }
 
+  /** A cluster job's own reconciliation interval (undefined: the syncer-wide default). */
+  async setMonitorInterval(name: string, seconds: number | undefined, signal: AbortSignal): Promise<void> {
+    await this.change(name, signal, (spec) => {
+      if (!spec.cluster) throw invalidJobRequest('name', `job ${name} is a ${spec.kind} job; the monitor interval applies to cluster jobs`);
+      return { ...spec, cluster: { ...spec.cluster, monitorIntervalSeconds: seconds } };
+    });
+  }
+
   /** Links a job to its cluster job, or detaches it (undefined); job_info and the store column together. */
   async setParent(name: string, parent: ParentLink | undefined, signal: AbortSignal): Promise<void> {
     await this.change(name, signal, (spec) => ({ ...spec, parent }));
