@@ -131,7 +131,7 @@ export class ClusterJobs {
         await this.o.jobs.resume(c.name, signal);
       }
       await this.o.jobs.resume(name, signal);
-      this.o.monitor.wake();
+      this.o.monitor.requestPass(name);
       return resumed.map((c) => c.name);
     });
   }

@@ -61,6 +61,8 @@ export class ClusterMonitor {
   private readonly queues = new Map<string, SerialQueue>();
   /** Operator requests waiting per cluster job: a running pass stops at its next database. */
   private readonly waiting = new Map<string, number>();
+  /** Jobs to reconcile at the next tick whatever their interval (a scheduling hint only). */
+  private readonly requested = new Set<string>();
   private readonly log: Logger;
   private readonly now: () => number;
 
@@ -81,10 +83,16 @@ export class ClusterMonitor {
     await this.loop;
   }
 
-  /** Runs the due passes now and recomputes the schedule (new job, resumed job, new interval). */
+  /** Runs the due passes now and recomputes the schedule (new job, new interval). */
   wake(): void {
     this.woken = true;
     this.wakeup?.();
+  }
+
+  /** Reconciles `job` at once, whatever its interval (a resumed job catches up with what changed while paused). */
+  requestPass(job: string): void {
+    this.requested.add(job);
+    this.wake();
   }
 
   /**
@@ -139,7 +147,7 @@ export class ClusterMonitor {
       this.o.metrics.publish(row.name, status, knownChildren(status));
       if (spec.state !== 'running') continue;
       const interval = effectiveInterval(spec, defaultSeconds);
-      let due = nextPassAt(status, interval);
+      let due = this.requested.delete(row.name) ? 0 : nextPassAt(status, interval);
       if (due <= this.now()) {
         status = (await this.pass(row.name, signal)) ?? status;
         due = nextPassAt(status, interval);
