@@ -78,7 +78,8 @@ describe('planIngest', () => {
   });
 
   it('skips shadow indexes, temp partitions, unmapped and dropped tables', () => {
-    expect(planIngest(input({ shadowIndexes: new Map([[103n, 102n]]) })).calls).toHaveLength(2);
+    const withoutRollup = table(200n, 'dst_t', { partId: 201n, indexId: 202n, tabletBase: 2000n, replicas: [[11n], [12n]] });
+    expect(planIngest(input({ shadowIndexes: new Map([[103n, 102n]]), destMeta: { id: 2n, tables: [withoutRollup] } })).calls).toHaveLength(2);
     expect(planIngest(input({ upsert: upsert({ '100': { partitionId: 101n, temp: true } }) })).calls).toHaveLength(0);
     expect(planIngest(input({ tableMapping: new Map() })).calls).toHaveLength(0);
     const src = input().srcMeta;
@@ -117,5 +118,10 @@ describe('planIngest', () => {
     expect((err as MetaMismatchError).srcTableId).toBe(100n);
     const fewer = table(200n, 'dst_t', { partId: 201n, indexId: 202n, tabletBase: 2000n, replicas: [[11n]], rollup: { id: 203n, tabletBase: 2100n } });
     expect(() => planIngest(input({ destMeta: { ...dest, tables: [fewer] } }))).toThrow(/2 source tablets but 1 destination/);
+    // A rollup the source dropped after the load: the destination one would get no rows.
+    const src = input().srcMeta;
+    const dropped = structuredClone(src.tables![0]!);
+    dropped.partitions![0]!.indexes!.pop();
+    expect(() => planIngest(input({ srcMeta: { ...src, tables: [dropped] } }))).toThrow(/index r1 of destination table dst_t gets no rows/);
   });
 });

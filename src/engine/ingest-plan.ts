@@ -141,6 +141,7 @@ export function planIngest(input: IngestPlanInput): IngestPlan {
         record.indexIds && record.indexIds.length > 0
           ? record.indexIds
           : (srcPart.indexes ?? []).map((i) => i.id).filter((id): id is bigint => id !== undefined);
+      const filled = new Set<bigint | undefined>();
       for (const indexId of indexIds) {
         if (input.shadowIndexes.has(indexId) || droppedIndexes.has(indexId)) continue;
         const srcIndex = srcPart.indexes?.find((i) => i.id === indexId);
@@ -153,7 +154,18 @@ export function planIngest(input: IngestPlanInput): IngestPlan {
           );
         }
         planTablets(input, srcTableId, srcPart, srcIndex, destPart, destIndex, pr.version, rr, calls);
+        filled.add(destIndex.id);
         touched = true;
+      }
+      // The FE commits a load only when every index of each loaded partition received it. A
+      // destination index left out — a rollup dropped on the source after this load, whose
+      // DROP_ROLLUP is not replayed yet — would fail the commit on every retry.
+      const unfilled = filled.size === 0 ? [] : (destPart.indexes ?? []).filter((i) => !filled.has(i.id));
+      if (unfilled.length > 0) {
+        throw new MetaMismatchError(
+          `index ${unfilled.map((i) => i.name ?? i.id).join(', ')} of destination table ${destTable.name ?? destTableId} gets no rows from this load (dropped on the source since?)`,
+          srcTableId,
+        );
       }
     }
     if (touched) destTableIds.push(destTableId);
