@@ -94,7 +94,7 @@ export async function startCcrEnv(options: { sim?: SimOptions; syncerArgs?: stri
       return (r.body.status ?? {}) as Record<string, unknown>;
     },
     async waitCaughtUp(name, timeoutMs = 20_000) {
-      await waitFor(
+      const caughtUp = waitFor(
         async () => {
           const s = await env.status(name);
           if (typeof s.progress_state !== 'string' || !s.progress_state.includes('IncrementalSync')) return false;
@@ -104,6 +104,11 @@ export async function startCcrEnv(options: { sim?: SimOptions; syncerArgs?: stri
         `job ${name} to catch up`,
         timeoutMs,
       );
+      await caughtUp.catch(async (err: unknown) => {
+        // Say why: the job's state and last error.
+        const status = await env.status(name).catch(() => undefined);
+        throw new Error(`${(err as Error).message}; job_status: ${JSON.stringify(status)}`);
+      });
     },
     async restartSyncer(args = syncerArgs) {
       if (syncer.child.exitCode === null && syncer.child.signalCode === null) {

@@ -35,7 +35,8 @@ export async function modifyColumns(args: HandlerArgs): Promise<HandlerResult> {
   const spec = args.ctx.spec();
   const srcTable = args.ctx.kind === 'table' ? spec.src.table : args.progress.tableNames.get(rec.tableId);
   const sql = lightSchemaChangeSql(rec.rawSql, spec.src.database, srcTable, t.destName);
-  await execDest(args, sql, args.retry ? /Duplicate column|does not exist|not exists|Unknown column/i : undefined);
+  // Doris: "Can not add column which already exists in base table: c" / "Column does not exists: c".
+  await execDest(args, sql, args.retry ? /Duplicate column|already exists in base table|does not exist|not exists|Unknown column/i : undefined);
   return done(args.progress);
 }
 
