@@ -3,6 +3,7 @@
 // and a JSON file.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { setMaxListeners } from 'node:events';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { TwoClusters } from './two-clusters.js';
@@ -92,6 +93,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const controller = new AbortController();
+  setMaxListeners(0, controller.signal); // every concurrent RPC of the bare loop listens to it
   process.once('SIGINT', () => {
     console.error('\nbench: interrupted; stopping the simulators and the syncer ...');
     controller.abort();
