@@ -60,7 +60,9 @@ export function registerJobReadRoutes(app: FastifyInstance, o: OperatorApiOption
     handler: async (req, reply) => {
       const { name } = parseRequest(jobNameRequest, req);
       const lag = await jobs.lag(name, clientSignal(reply));
-      const hasTimes = lag.lastBinlogTimestampMs >= 0n && lag.nextBinlogTimestampMs >= 0n;
+      // Go V25: last − next while a binlog is pending. Caught up, the FE reports no next
+      // binlog (seq and timestamp 0): the interval is 0, not "last − epoch".
+      const hasNext = lag.lag > 0n && lag.nextCommitSeq > 0n && lag.nextBinlogTimestampMs > 0n && lag.lastBinlogTimestampMs >= 0n;
       return ok({
         lag: lag.lag,
         first_commit_seq: lag.firstCommitSeq,
@@ -69,7 +71,7 @@ export function registerJobReadRoutes(app: FastifyInstance, o: OperatorApiOption
         first_binlog_timestamp: formatBinlogTimestamp(lag.firstBinlogTimestampMs),
         last_binlog_timestamp: formatBinlogTimestamp(lag.lastBinlogTimestampMs),
         next_binlog_timestamp: formatBinlogTimestamp(lag.nextBinlogTimestampMs),
-        time_interval_secs: hasTimes ? Math.max(0, Number(lag.lastBinlogTimestampMs - lag.nextBinlogTimestampMs) / 1000) : 0,
+        time_interval_secs: hasNext ? Math.max(0, Number(lag.lastBinlogTimestampMs - lag.nextBinlogTimestampMs) / 1000) : 0,
       });
     },
   });
