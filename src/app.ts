@@ -1,12 +1,19 @@
-// The composition root: builds the meta store, metrics, engine, JobManager and HTTP server,
-// passes dependencies through constructors, and starts them in order (stopping in reverse):
+// The composition root: builds the meta store, metrics, engine, JobManager, ClusterMonitor
+// and HTTP server, passes dependencies through constructors, and starts them in order
+// (stopping in reverse):
 //
-//   meta store (open + migrate) → syncer registry → [http drain] → engine + jobs → http listen
+//   meta store (open + migrate) → syncer registry → [http drain] → engine + jobs
+//     → cluster monitor → http listen
 //
-// Stopping runs backwards: the HTTP server stops accepting (new requests get 503), jobs stop
-// at their step boundaries, in-flight requests drain, then the store closes.
+// Stopping runs backwards: the HTTP server stops accepting (new requests get 503), the
+// cluster monitor stops (a pass in flight is aborted), jobs stop at their step boundaries,
+// in-flight requests drain, then the store closes.
 import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { ClusterJobs } from './cluster/cluster-jobs.js';
+import { createClusterMetrics } from './cluster/cluster-metrics.js';
+import { ClusterMonitor } from './cluster/cluster-monitor.js';
+import { SqlSourceCatalog } from './cluster/sql-source-catalog.js';
 import { syncerIdentity } from './config/derived.js';
 import type { Config } from './config/options.js';
 import { syncerVersion } from './config/version.js';
@@ -61,8 +68,12 @@ export function createApp(o: AppOptions): App {
   const metrics = createMetrics({ processMetrics: o.processMetrics ?? true });
   const lifecycle = new Lifecycle(log.child({ component: 'lifecycle' }));
   let store: MetaStore | undefined;
+  const cipher = createPasswordCipher(config.secret_key);
   let jobs: JobManager | undefined;
   let engine: SyncEngine | undefined;
+  let catalog: SqlSourceCatalog | undefined;
+  let monitor: ClusterMonitor | undefined;
+  let clusters: ClusterJobs | undefined;
   let http: FastifyInstance | undefined;
   let httpClosed: Promise<void> | undefined;
   let bound: { host: string; port: number } | undefined;
@@ -120,7 +131,7 @@ export function createApp(o: AppOptions): App {
         store: need(store, 'store'),
         engine,
         identity,
-        cipher: createPasswordCipher(config.secret_key),
+        cipher,
         log,
         metrics,
       });
@@ -133,9 +144,26 @@ export function createApp(o: AppOptions): App {
   });
 
   lifecycle.add({
+    name: 'cluster-monitor',
+    // Started after the jobs (it creates and deletes child jobs through them), stopped before.
+    async start() {
+      const s = need(store, 'store');
+      const j = need(jobs, 'jobs');
+      catalog = new SqlSourceCatalog({ connectTimeoutMs: config.connect_timeout, log: log.child({ component: 'source-catalog' }) });
+      monitor = new ClusterMonitor({ store: s, jobs: j, catalog, identity, cipher, log, metrics: createClusterMetrics(metrics) });
+      clusters = new ClusterJobs({ jobs: j, store: s, monitor, identity, log: log.child({ component: 'cluster-jobs' }) });
+      monitor.start();
+    },
+    async stop() {
+      await monitor?.stop();
+      await catalog?.close();
+    },
+  });
+
+  lifecycle.add({
     name: 'http',
     async start() {
-      http = buildHttpServer({ jobs: need(jobs, 'jobs'), store: need(store, 'store'), metrics, config, version: syncerVersion(), log });
+      http = buildHttpServer({ jobs: need(jobs, 'jobs'), clusters: need(clusters, 'clusters'), metrics, config, version: syncerVersion(), log });
       await http.listen({ host: config.listen_host, port: config.port });
       const addr = http.server.address();
       bound = typeof addr === 'object' && addr !== null ? { host: addr.address, port: addr.port } : undefined;

@@ -7,6 +7,7 @@
 import type { JobErrorInfo } from '../jobs/engine.js';
 import { jobNotFound } from '../jobs/job-errors.js';
 import type { JobManager } from '../jobs/job-manager.js';
+import type { JobOverviewRow } from '../jobs/job-overview.js';
 import type { CreateJobRequest, JobKind } from '../jobs/job-spec.js';
 import { decodeJobInfo } from '../jobs/job-spec.js';
 import { WITHOUT_PASSWORDS } from '../jobs/password-cipher.js';
@@ -15,8 +16,9 @@ import type { Logger } from '../observability/logger.js';
 import { errorMessage } from '../errors/ccr-error.js';
 import { childrenElsewhere, notClusterJob } from './cluster-errors.js';
 import type { ClusterMonitor } from './cluster-monitor.js';
+import { withClusters } from './cluster-overview.js';
 import { nextPassAt } from './cluster-monitor.js';
-import type { DatabaseStatus, StatusError } from './cluster-status.js';
+import type { ClusterStatus, DatabaseStatus, StatusError } from './cluster-status.js';
 import { decodeClusterStatus, pendingDatabases } from './cluster-status.js';
 import { effectiveInterval, readDefaultInterval, writeDefaultInterval } from './monitor-interval.js';
 
@@ -225,6 +227,13 @@ export class ClusterJobs {
     const spec = decodeJobInfo(row.jobInfo, WITHOUT_PASSWORDS, name);
     if (spec.kind !== 'cluster') throw notClusterJob(name);
     return { seconds: effectiveInterval(spec, defaultSeconds), defaultSeconds };
+  }
+
+  /** /view rows with each cluster job summarised and followed by its children. */
+  async overview(rows: readonly JobOverviewRow[], signal: AbortSignal): Promise<JobOverviewRow[]> {
+    const statuses = new Map<string, ClusterStatus>();
+    for (const r of rows) if (r.kind === 'cluster') statuses.set(r.name, decodeClusterStatus(await this.o.store.getProgress(r.name, signal)));
+    return withClusters(rows, (job) => statuses.get(job));
   }
 
   /** The children of a cluster job loaded here; refused when one is owned by another syncer. */

@@ -104,7 +104,7 @@ describe('/view', () => {
     expect(html.body).not.toContain('<theirs>');
 
     const table = await h.app.inject({ method: 'GET', url: '/view?type=table' });
-    expect(table.body).toMatch(/\| mine +\| 127\.0\.0\.1:9190 \| table +\| running/);
+    expect(table.body).toMatch(/\| mine +\| 127\.0\.0\.1:9190 \| table +\| - +\| running/);
     expect(table.body).toContain('allow_table_exists=true');
 
     const raw = JSON.parse((await h.app.inject({ method: 'GET', url: '/view?type=raw' })).body) as { success: boolean; jobs: Array<Record<string, unknown>> };

@@ -106,3 +106,47 @@ export function object<T extends z.ZodRawShape>(shape: T, example: string) {
     })
     .pipe(z.object(shape));
 }
+
+/** A list of non-empty strings (database patterns); missing gives []. */
+export function strings() {
+  return z.unknown().optional().transform((v, ctx): string[] => {
+    if (v === undefined || v === null) return [];
+    if (!Array.isArray(v)) return fail(ctx, `expected an array of strings such as ["sales*", "hr"], got ${describe(v)}`);
+    const out: string[] = [];
+    for (const item of v) {
+      if (typeof item !== 'string' || item.trim() === '') return fail(ctx, `expected non-empty strings, got ${typeof item === 'string' ? '""' : describe(item)}`);
+      out.push(item);
+    }
+    return out;
+  });
+}
+
+/** One of `values`; missing gives `dflt`. */
+export function choice<const V extends string>(values: readonly V[], dflt: V) {
+  return z.unknown().optional().transform((v, ctx): V => {
+    if (v === undefined || v === null) return dflt;
+    if (typeof v !== 'string' || !values.includes(v as V)) {
+      return fail(ctx, `expected ${values.map((x) => JSON.stringify(x)).join(' or ')}, got ${typeof v === 'string' ? JSON.stringify(v) : describe(v)}`);
+    }
+    return v as V;
+  });
+}
+
+/** An optional integer in [min, max]; missing gives undefined. */
+export function optionalInt(opts: { min: number; max: number }) {
+  return z.unknown().optional().transform((v, ctx): number | undefined => {
+    if (v === undefined || v === null) return undefined;
+    const n = typeof v === 'number' || typeof v === 'bigint' ? Number(v) : NaN;
+    if (!Number.isInteger(n) || n < opts.min || n > opts.max) return fail(ctx, `expected an integer ${opts.min}-${opts.max}, got ${typeof v === 'number' || typeof v === 'bigint' ? String(v) : describe(v)}`);
+    return n;
+  });
+}
+
+/** An optional string; missing or "" gives undefined. */
+export function optionalText() {
+  return z.unknown().optional().transform((v, ctx): string | undefined => {
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'string') return fail(ctx, `expected a string, got ${describe(v)}`);
+    return v.trim() === '' ? undefined : v;
+  });
+}

@@ -1,7 +1,8 @@
 // The request bodies of the operator API, with the Go syncer's field names.
 import type { FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { body, bool, int, int64, object, port, stringMap, text } from './fields.js';
+import { MAX_MONITOR_INTERVAL_SECONDS } from '../jobs/cluster-sync-options.js';
+import { body, bool, choice, int, int64, object, optionalInt, optionalText, port, stringMap, strings, text } from './fields.js';
 import { badRequest } from './http-errors.js';
 
 const NAME_EXAMPLE = '{"name": "<job name>"}';
@@ -16,7 +17,8 @@ const cluster = object(
     user: text({ nonEmpty: true }),
     password: text({ default: '' }),
     cluster: text({ default: '' }),
-    database: text({ nonEmpty: true }),
+    // Required unless cluster_sync (checked with the rest of the request: newJobSpec).
+    database: text({ default: '' }),
     table: text({ default: '' }),
     host_mapping: stringMap(),
   },
@@ -33,6 +35,12 @@ export const createCcrRequest = body(
     reuse_binlog_label: bool(false),
     replication_num: int({ min: -1, max: 32767, default: -1 }),
     cluster_sync: bool(false),
+    // cluster_sync only (doc/cluster-sync.md).
+    include_databases: strings(),
+    exclude_databases: strings(),
+    child_name_template: optionalText(),
+    monitor_interval_seconds: optionalInt({ min: 1, max: MAX_MONITOR_INTERVAL_SECONDS }),
+    on_database_dropped: choice(['delete', 'pause'], 'delete'),
   },
   '{"name": "job", "src": {...}, "dest": {...}}',
 );
@@ -53,10 +61,15 @@ export const hostMappingRequest = body(
   '{"name": "<job name>", "src_host_mapping": {"172.16.0.1": "10.0.0.1"}}',
 );
 
+export const deleteRequest = body({ name: text({ nonEmpty: true }), cascade: bool(false) }, NAME_EXAMPLE);
+
 export const monitorIntervalRequest = body(
-  { interval_seconds: int({ min: 1, max: 86_400 }) },
-  '{"interval_seconds": 120}',
+  { interval_seconds: int({ min: 1, max: MAX_MONITOR_INTERVAL_SECONDS }), name: optionalText() },
+  '{"interval_seconds": 120} or {"name": "<cluster job>", "interval_seconds": 120}',
 );
+
+/** get_monitor_interval with a body (or query string): {"name": ...} for one cluster job. */
+export const getMonitorIntervalRequest = body({ name: optionalText() }, '{"name": "<cluster job>"}');
 
 /**
  * Parses the request input: the JSON body, or for a GET without body the query string.

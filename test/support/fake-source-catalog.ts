@@ -2,7 +2,7 @@
 // and an engine around TestEngine that resolves a child's source database id from it (as
 // the real create-time checks do with SHOW PROC '/dbs/'), so drop and recreate show up.
 import type { SourceCatalog, SourceDatabase } from '../../src/cluster/source-catalog.js';
-import { CcrError } from '../../src/errors/ccr-error.js';
+import type { CcrError } from '../../src/errors/ccr-error.js';
 import type { JobSpec } from '../../src/jobs/job-spec.js';
 import { TestEngine } from './test-engine.js';
 
@@ -49,7 +49,10 @@ export class FakeSourceCatalog implements SourceCatalog {
   async close(): Promise<void> {}
 }
 
-/** A TestEngine whose create-time checks read the fake source cluster; `failFor` makes them fail for a database. */
+/**
+ * A TestEngine whose create-time checks resolve source database ids from the fake source
+ * cluster; `failFor` makes them fail for a database.
+ */
 export class ClusterTestEngine extends TestEngine {
   readonly failFor = new Map<string, CcrError>();
 
@@ -62,8 +65,8 @@ export class ClusterTestEngine extends TestEngine {
     if (spec.kind === 'cluster') return { ...prepared, src: { ...prepared.src, dbId: 0n } };
     const failure = this.failFor.get(spec.src.database);
     if (failure) throw failure;
+    // Databases the fake cluster does not know keep the TestEngine's id (plain job tests).
     const id = this.catalog.idOf(spec.src.database);
-    if (id === undefined) throw new CcrError('CCR_E0501', `source database ${spec.src.database} does not exist`, { category: 'input', disposition: 'pause' });
-    return { ...prepared, src: { ...prepared.src, dbId: id } };
+    return id === undefined ? prepared : { ...prepared, src: { ...prepared.src, dbId: id } };
   }
 }

@@ -2,15 +2,19 @@
 // job_skip_binlog, update_host_mapping, desync, sync.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import type { ClusterInput, SkipIntent } from '../../jobs/job-spec.js';
+import { DEFAULT_CHILD_NAME_TEMPLATE } from '../../jobs/cluster-sync-options.js';
+import type { ClusterInput, CreateJobRequest, SkipIntent } from '../../jobs/job-spec.js';
 import { clientSignal } from '../client-signal.js';
 import { ok } from '../envelope.js';
 import { badRequest } from '../http-errors.js';
 import type { OperatorApiOptions } from '../operator-api-options.js';
 import { redirectedToOwner } from '../ownership.js';
-import { createCcrRequest, hostMappingRequest, jobNameRequest, parseRequest, skipBinlogRequest } from '../request-schemas.js';
+import { createCcrRequest, deleteRequest, hostMappingRequest, jobNameRequest, parseRequest, skipBinlogRequest } from '../request-schemas.js';
 
 const ANY = ['GET', 'POST'] as const;
+
+/** create_ccr fields that only mean something with "cluster_sync": true. */
+const CLUSTER_ONLY = ['include_databases', 'exclude_databases', 'child_name_template', 'monitor_interval_seconds', 'on_database_dropped'] as const;
 
 type ParsedCluster = {
   host: string;
@@ -60,30 +64,39 @@ function skipIntent(r: { skip_by: string; skip_commit_seq: bigint | undefined; s
 }
 
 export function registerJobControlRoutes(app: FastifyInstance, o: OperatorApiOptions): void {
-  const { jobs } = o;
+  const { jobs, clusters } = o;
 
   app.route({
     method: [...ANY],
     url: '/create_ccr',
     handler: async (req, reply) => {
       const r = parseRequest(createCcrRequest, req);
-      if (r.cluster_sync) {
-        throw badRequest('cluster_sync: cluster-level sync is not supported by this build yet; create one job per database', 'cluster_sync');
-      }
-      await jobs.create(
-        {
-          name: r.name,
-          src: toCluster(r.src),
-          dest: toCluster(r.dest),
-          options: {
-            skipError: r.skip_error,
-            allowTableExists: r.allow_table_exists,
-            reuseBinlogLabel: r.reuse_binlog_label,
-            replicationNum: r.replication_num,
-          },
+      const request: CreateJobRequest = {
+        name: r.name,
+        src: toCluster(r.src),
+        dest: toCluster(r.dest),
+        options: {
+          skipError: r.skip_error,
+          allowTableExists: r.allow_table_exists,
+          reuseBinlogLabel: r.reuse_binlog_label,
+          replicationNum: r.replication_num,
         },
-        clientSignal(reply),
-      );
+      };
+      if (r.cluster_sync) {
+        const cluster = {
+          includeDatabases: r.include_databases,
+          excludeDatabases: r.exclude_databases,
+          childNameTemplate: r.child_name_template ?? DEFAULT_CHILD_NAME_TEMPLATE,
+          monitorIntervalSeconds: r.monitor_interval_seconds,
+          onDatabaseDropped: r.on_database_dropped,
+        };
+        await clusters.create({ ...request, cluster }, clientSignal(reply));
+        return ok();
+      }
+      const raw = req.body as Record<string, unknown>;
+      const stray = CLUSTER_ONLY.find((k) => raw[k] !== undefined && raw[k] !== null);
+      if (stray) throw badRequest(`${stray}: only applies to cluster jobs; set "cluster_sync": true or leave it out`, stray);
+      await jobs.create(request, clientSignal(reply));
       return ok();
     },
   });
@@ -96,7 +109,7 @@ export function registerJobControlRoutes(app: FastifyInstance, o: OperatorApiOpt
     url: string,
     schema: S,
     check: (r: z.output<S>) => T,
-    op: (name: string, checked: T, signal: AbortSignal) => Promise<void>,
+    op: (name: string, checked: T, signal: AbortSignal) => Promise<Record<string, unknown> | void>,
   ) =>
     app.route({
       method: [...ANY],
@@ -106,15 +119,23 @@ export function registerJobControlRoutes(app: FastifyInstance, o: OperatorApiOpt
         const checked = check(r);
         const signal = clientSignal(reply);
         if (await redirectedToOwner(jobs, r.name, req, reply, signal)) return reply;
-        await op(r.name, checked, signal);
-        return ok();
+        return ok((await op(r.name, checked, signal)) ?? {});
       },
     });
   const none = (): undefined => undefined;
 
-  jobRoute('/pause', jobNameRequest, none, (name, _, signal) => jobs.pause(name, signal));
-  jobRoute('/resume', jobNameRequest, none, (name, _, signal) => jobs.resume(name, signal));
-  jobRoute('/delete', jobNameRequest, none, (name, _, signal) => jobs.remove(name, signal));
+  // On a cluster job, pause/resume/delete cascade to its children (doc/cluster-sync.md).
+  jobRoute('/pause', jobNameRequest, none, async (name, _, signal) =>
+    clusters.isLocalCluster(name) ? { children: await clusters.pause(name, signal) } : jobs.pause(name, signal),
+  );
+  jobRoute('/resume', jobNameRequest, none, async (name, _, signal) =>
+    clusters.isLocalCluster(name) ? { children: await clusters.resume(name, signal) } : jobs.resume(name, signal),
+  );
+  jobRoute('/delete', deleteRequest, (r) => r.cascade, async (name, cascade, signal) => {
+    if (clusters.isLocalCluster(name)) return clusters.remove(name, cascade, signal);
+    if (cascade) throw badRequest(`cascade: applies to cluster jobs only; job ${name} is not one`, 'cascade');
+    return jobs.remove(name, signal);
+  });
   jobRoute('/desync', jobNameRequest, none, (name, _, signal) => jobs.setBeingSynced(name, false, signal));
   jobRoute('/sync', jobNameRequest, none, (name, _, signal) => jobs.setBeingSynced(name, true, signal));
   jobRoute('/force_fullsync', jobNameRequest, none, (name, _, signal) => jobs.skipBinlog(name, { by: 'fullsync' }, signal));

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { JobStatus } from '../../jobs/job-status.js';
 import { parseJsonBig } from '../../util/json-big.js';
 import { clientSignal } from '../client-signal.js';
+import { clusterLagBody, clusterStatusBody } from '../cluster-replies.js';
 import { ok } from '../envelope.js';
 import { formatBinlogTimestamp } from '../go-time.js';
 import type { OperatorApiOptions } from '../operator-api-options.js';
@@ -50,7 +51,7 @@ function progressBody(progress: string | undefined): unknown {
 }
 
 export function registerJobReadRoutes(app: FastifyInstance, o: OperatorApiOptions): void {
-  const { jobs } = o;
+  const { jobs, clusters } = o;
 
   // V25: answers for any job in the store (no redirect), asking the source FE.
   app.route({
@@ -59,7 +60,9 @@ export function registerJobReadRoutes(app: FastifyInstance, o: OperatorApiOption
     config: { errorExtras: LAG_ZERO },
     handler: async (req, reply) => {
       const { name } = parseRequest(jobNameRequest, req);
-      const lag = await jobs.lag(name, clientSignal(reply));
+      const signal = clientSignal(reply);
+      if ((await clusters.storedKind(name, signal)) === 'cluster') return ok(clusterLagBody(await clusters.lag(name, signal)));
+      const lag = await jobs.lag(name, signal);
       // Go V25: last − next while a binlog is pending. Caught up, the FE reports no next
       // binlog (seq and timestamp 0): the interval is 0, not "last − epoch".
       const hasNext = lag.lag > 0n && lag.nextCommitSeq > 0n && lag.nextBinlogTimestampMs > 0n && lag.lastBinlogTimestampMs >= 0n;
@@ -81,7 +84,9 @@ export function registerJobReadRoutes(app: FastifyInstance, o: OperatorApiOption
     url: '/job_status',
     handler: async (req, reply) => {
       const { name } = parseRequest(jobNameRequest, req);
-      if (await redirectedToOwner(jobs, name, req, reply, clientSignal(reply))) return reply;
+      const signal = clientSignal(reply);
+      if (await redirectedToOwner(jobs, name, req, reply, signal)) return reply;
+      if (clusters.isLocalCluster(name)) return ok({ status: clusterStatusBody(await clusters.status(name, signal)) });
       return ok({ status: statusBody(jobs.status(name)) });
     },
   });
@@ -91,8 +96,11 @@ export function registerJobReadRoutes(app: FastifyInstance, o: OperatorApiOption
     url: '/job_detail',
     handler: async (req, reply) => {
       const { name } = parseRequest(jobNameRequest, req);
-      if (await redirectedToOwner(jobs, name, req, reply, clientSignal(reply))) return reply;
-      return ok({ job_detail: jobs.detail(name) });
+      const signal = clientSignal(reply);
+      if (await redirectedToOwner(jobs, name, req, reply, signal)) return reply;
+      if (!clusters.isLocalCluster(name)) return ok({ job_detail: jobs.detail(name) });
+      const children = (await clusters.status(name, signal)).children.map((c) => c.name);
+      return ok({ job_detail: jobs.detail(name), children });
     },
   });
 

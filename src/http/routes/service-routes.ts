@@ -4,12 +4,10 @@ import { featureOptions } from '../../config/options.js';
 import { clientSignal } from '../client-signal.js';
 import { ok } from '../envelope.js';
 import type { OperatorApiOptions } from '../operator-api-options.js';
-import { monitorIntervalRequest, parseRequest } from '../request-schemas.js';
+import { redirectedToOwner } from '../ownership.js';
+import { getMonitorIntervalRequest, monitorIntervalRequest, parseRequest } from '../request-schemas.js';
 
 const ANY = ['GET', 'POST'] as const;
-export const MONITOR_INTERVAL_KEY = 'monitor_interval_seconds';
-/** Default of the cluster monitor interval (the Go cluster-sync PR uses 120 s). */
-export const DEFAULT_MONITOR_INTERVAL_SECONDS = 120;
 
 export function registerServiceRoutes(app: FastifyInstance, o: OperatorApiOptions): void {
   app.route({ method: [...ANY], url: '/version', handler: async () => ok({ version: o.version }) });
@@ -33,15 +31,26 @@ export function registerServiceRoutes(app: FastifyInstance, o: OperatorApiOption
     method: [...ANY],
     url: '/list_jobs',
     config: { errorExtras: { jobs: [] } },
-    handler: async (_req, reply) => ok({ jobs: (await o.jobs.list(clientSignal(reply))).map((j) => j.name) }),
+    handler: async (_req, reply) => {
+      const all = await o.jobs.list(clientSignal(reply));
+      // Go's flat list of names, and each cluster job with its children (linked in the store).
+      const clusters = all
+        .filter((j) => j.kind === 'cluster')
+        .map((c) => ({ name: c.name, children: all.filter((j) => j.parent === c.name).map((j) => j.name) }));
+      // "clusters" only when there are cluster jobs: the reply stays Go's otherwise.
+      return ok({ jobs: all.map((j) => j.name), ...(clusters.length > 0 ? { clusters } : {}) });
+    },
   });
 
   app.route({
     method: [...ANY],
     url: '/update_monitor_interval',
     handler: async (req, reply) => {
-      const { interval_seconds } = parseRequest(monitorIntervalRequest, req);
-      await o.store.setSetting(MONITOR_INTERVAL_KEY, String(interval_seconds), clientSignal(reply));
+      const { interval_seconds, name } = parseRequest(monitorIntervalRequest, req);
+      const signal = clientSignal(reply);
+      // One cluster job's interval is changed by its owner; the default by any syncer.
+      if (name !== undefined && (await redirectedToOwner(o.jobs, name, req, reply, signal))) return reply;
+      await o.clusters.setInterval(name, interval_seconds, signal);
       return ok();
     },
   });
@@ -50,9 +59,11 @@ export function registerServiceRoutes(app: FastifyInstance, o: OperatorApiOption
     method: [...ANY],
     url: '/get_monitor_interval',
     config: { errorExtras: { interval_seconds: 0 } },
-    handler: async (_req, reply) => {
-      const stored = await o.store.getSetting(MONITOR_INTERVAL_KEY, clientSignal(reply));
-      return ok({ interval_seconds: stored === undefined ? DEFAULT_MONITOR_INTERVAL_SECONDS : Number(stored) });
+    handler: async (req, reply) => {
+      const name = req.body === undefined && req.method !== 'GET' ? undefined : parseRequest(getMonitorIntervalRequest, req).name;
+      const interval = await o.clusters.interval(name, clientSignal(reply));
+      if (name === undefined) return ok({ interval_seconds: interval.seconds });
+      return ok({ name, interval_seconds: interval.seconds, default_interval_seconds: interval.defaultSeconds });
     },
   });
 }

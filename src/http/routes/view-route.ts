@@ -15,7 +15,8 @@ export function registerViewRoute(app: FastifyInstance, o: OperatorApiOptions): 
       if (type !== 'html' && type !== 'table' && type !== 'raw') {
         throw badRequest(`type: expected html, table or raw, got ${JSON.stringify(type)}`, 'type');
       }
-      const rows = await o.jobs.overview(clientSignal(reply));
+      const signal = clientSignal(reply);
+      const rows = await o.clusters.overview(await o.jobs.overview(signal), signal);
       if (type === 'raw') return ok({ jobs: rawRows(rows) });
       if (type === 'table') return reply.type('text/plain; charset=utf-8').send(renderTable(rows));
       return reply.type('text/html; charset=utf-8').send(renderHtml(rows, o.version));
