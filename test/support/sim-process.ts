@@ -29,10 +29,9 @@ export interface SimProcess {
 }
 
 export interface SimState {
-  master: string | null;
   frontends: { name: string; alive: boolean; isMaster: boolean; queryPort: number; rpcPort: number; httpPort: number }[];
   backends: { id: string; alive: boolean }[];
-  faults: { methodFaults: { service: string; method: string; remaining: number; action: string }[]; publishHeld: boolean; stoppedBackends: string[] };
+  faults: { methodFaults: { service: string; method: string; remaining: number; action: string }[]; publishHeld: boolean; master: string | null; stoppedBackends: string[] };
   databases: { id: string; name: string; tables: { id: string; name: string }[]; backups: string[][]; restores: string[][] }[];
 }
 
