@@ -29,6 +29,8 @@ export interface SimProcess {
 }
 
 export interface SimState {
+  /** The commit seq the next journaled operation gets (decimal). */
+  nextCommitSeq: string;
   frontends: { name: string; alive: boolean; isMaster: boolean; queryPort: number; rpcPort: number; httpPort: number }[];
   backends: { id: string; alive: boolean }[];
   faults: { methodFaults: { service: string; method: string; remaining: number; action: string }[]; publishHeld: boolean; master: string | null; stoppedBackends: string[] };
