@@ -64,7 +64,7 @@ async function runPart(part: Part, options: BenchOptions, signal: AbortSignal): 
 function machine(loadAtStart: number[]): Record<string, unknown> {
   let commit = 'unknown';
   try {
-    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   } catch {
     // not a git checkout
   }

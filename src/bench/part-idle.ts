@@ -20,6 +20,8 @@ export interface IdleResult {
   idle_jobs_rss_mib: number;
   idle_jobs_rss_max_mib: number;
   idle_jobs_cpu_percent: number;
+  /** The source FE answers every idle poll: its CPU is the other cost of idle jobs. */
+  idle_src_sim_cpu_percent: number;
   idle_sample_seconds: number;
   idle_setup_seconds: number;
   idle_log_lines_per_min: number;
@@ -53,6 +55,7 @@ export async function runIdle(env: TwoClusters, options: IdleOptions, signal: Ab
   // Let the last full syncs' garbage go and the poll intervals reach their ceiling.
   await sleep(5000, signal);
   const logsBefore = env.syncer.logVolume().lines;
+  const srcFirst = sampleProc(env.srcSim.pid);
   const samples: ProcSample[] = [];
   const end = performance.now() + options.sampleSeconds * 1000;
   while (performance.now() < end) {
@@ -61,6 +64,7 @@ export async function runIdle(env: TwoClusters, options: IdleOptions, signal: Ab
     samples.push(s);
     await sleep(1000, signal);
   }
+  const srcLast = sampleProc(env.srcSim.pid);
   const first = samples[0];
   const last = samples[samples.length - 1];
   if (!first || !last || samples.length < 2) throw new Error('idle: too few samples');
@@ -71,6 +75,7 @@ export async function runIdle(env: TwoClusters, options: IdleOptions, signal: Ab
     idle_jobs_rss_mib: round(rss.reduce((a, b) => a + b, 0) / rss.length),
     idle_jobs_rss_max_mib: round(Math.max(...rss)),
     idle_jobs_cpu_percent: round(cpuPercent(first, last)),
+    idle_src_sim_cpu_percent: srcFirst && srcLast ? round(cpuPercent(srcFirst, srcLast)) : Number.NaN,
     idle_sample_seconds: round((last.at - first.at) / 1000),
     idle_setup_seconds: round(setupSeconds),
     idle_log_lines_per_min: round((env.syncer.logVolume().lines - logsBefore) / minutes),
