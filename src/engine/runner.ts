@@ -44,6 +44,9 @@ export class SyncJobRunner implements JobRunner {
     private readonly deps: RunnerDeps,
   ) {
     this.spec = runnerCtx.spec;
+    // A skip request persisted before the syncer restarted (or while the job was paused and
+    // not loaded) still has to take effect on the first step.
+    this.specChanged = runnerCtx.spec.skip !== undefined;
   }
 
   snapshot(): JobStatusSnapshot {
