@@ -15,6 +15,7 @@ const BACKENDS_TTL_MS = 30_000;
 
 export class ClusterSide {
   private cachedBackends: { at: number; map: Map<bigint, TBackend> } | undefined;
+  private readingBackends: Promise<Map<bigint, TBackend>> | undefined;
 
   constructor(
     readonly side: Side,
@@ -41,7 +42,10 @@ export class ClusterSide {
 
   /** Adopts a changed spec (host mapping, resolved ids). */
   update(spec: ClusterSpec): void {
-    if (spec.hostMapping !== this.spec.hostMapping) this.cachedBackends = undefined;
+    if (spec.hostMapping !== this.spec.hostMapping) {
+      this.cachedBackends = undefined;
+      this.readingBackends = undefined;
+    }
     this.spec = spec;
   }
 
@@ -50,10 +54,23 @@ export class ClusterSide {
     return { user: this.spec.user, passwd: this.spec.password };
   }
 
-  /** Backends by id (getBackendMeta), cached briefly; `refresh` forces a new read. */
-  async backends(signal: AbortSignal, refresh = false): Promise<Map<bigint, TBackend>> {
+  /**
+   * Backends by id (getBackendMeta), cached briefly; `refresh` forces a new read. Callers that
+   * arrive while a read runs share it: every ingest of a pipeline asks at once after a start.
+   */
+  backends(signal: AbortSignal, refresh = false): Promise<Map<bigint, TBackend>> {
+    if (!refresh && this.cachedBackends && Date.now() - this.cachedBackends.at < BACKENDS_TTL_MS) return Promise.resolve(this.cachedBackends.map);
+    if (!this.readingBackends) {
+      const reading = this.readBackends(signal).finally(() => {
+        if (this.readingBackends === reading) this.readingBackends = undefined;
+      });
+      this.readingBackends = reading;
+    }
+    return this.readingBackends;
+  }
+
+  private async readBackends(signal: AbortSignal): Promise<Map<bigint, TBackend>> {
     const now = Date.now();
-    if (!refresh && this.cachedBackends && now - this.cachedBackends.at < BACKENDS_TTL_MS) return this.cachedBackends.map;
     const res = await this.fe.getBackendMeta({ cluster: this.spec.cluster, ...this.auth() }, signal);
     checkStatus(res.status, this.side, 'getBackendMeta');
     const map = new Map<bigint, TBackend>();
