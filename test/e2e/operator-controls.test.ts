@@ -56,7 +56,12 @@ describe('operator controls', () => {
     }, 'lag to show the two loads');
     expect(Number(behind.next_commit_seq)).toBeGreaterThan(seqBefore);
     expect(Number(behind.last_commit_seq)).toBeGreaterThanOrEqual(Number(behind.next_commit_seq));
-    expect(behind.last_binlog_timestamp).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+    // Syncer-local "YYYY-MM-DD HH:MM:SS" of binlogs written a moment ago.
+    for (const key of ['first_binlog_timestamp', 'next_binlog_timestamp', 'last_binlog_timestamp']) expect(behind[key]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+    const localMs = (v: unknown) => new Date(String(v).replace(' ', 'T')).getTime();
+    expect(Math.abs(Date.now() - localMs(behind.last_binlog_timestamp))).toBeLessThan(60_000);
+    expect(localMs(behind.last_binlog_timestamp)).toBeGreaterThanOrEqual(localMs(behind.next_binlog_timestamp));
+    expect(localMs(behind.next_binlog_timestamp)).toBeGreaterThanOrEqual(localMs(behind.first_binlog_timestamp));
     expect(Number(behind.time_interval_secs)).toBeGreaterThanOrEqual(0);
     expect(Number(behind.time_interval_secs)).toBeLessThan(60);
     // Ten idle-poll intervals later, still nothing applied.
