@@ -127,6 +127,17 @@ describe('cluster jobs over HTTP', () => {
     expect((await call('/get_monitor_interval', { name: 'theirs' })).body).toMatchObject({ interval_seconds: 90 });
   });
 
+  it('refuses with 409 to cascade to a child owned by another syncer', async () => {
+    h.catalog.create('solo');
+    await call('/create_ccr', clusterBody('c4', { include_databases: ['solo'] }));
+    await waitFor(async () => (await h.store.getJob('c4_solo', signal)) !== undefined, 'c4 child');
+    await h.store.transferJob('c4_solo', 'other:9190', signal);
+    const r = await call('/pause', { name: 'c4' });
+    expect(r).toMatchObject({ status: 409, body: { success: false, error_code: 'CCR_K0003' } });
+    expect(r.body.error_msg).toContain('c4_solo (owned by other:9190)');
+    expect((await status('c4')).state).toBe('running');
+  });
+
   it('rejects bad input with 4xx and a message naming the field', async () => {
     const cases: Array<[string, Body | undefined, number, string]> = [
       ['/update_monitor_interval', { interval_seconds: 0 }, 400, 'interval_seconds: expected an integer 1-86400, got 0'],

@@ -1,6 +1,7 @@
 // The one place that turns an error into an HTTP status and the Go envelope. Bad input is a
 // 4xx with a message naming the field; never a 500.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ClusterErrorCode } from '../cluster/cluster-errors.js';
 import { CcrError, errorMessage } from '../errors/ccr-error.js';
 import { JobErrorCode } from '../jobs/job-errors.js';
 import { MetaStoreErrorCode } from '../meta-store/meta-store.js';
@@ -20,6 +21,7 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   [JobErrorCode.PASSWORD_UNREADABLE]: 409,
   [JobErrorCode.SHUTTING_DOWN]: 503,
   [MetaStoreErrorCode.FENCED]: 409,
+  [ClusterErrorCode.CHILD_ELSEWHERE]: 409,
   [MetaStoreErrorCode.DUPLICATE]: 409,
   [MetaStoreErrorCode.UNAVAILABLE]: 503,
 };
