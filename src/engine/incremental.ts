@@ -25,8 +25,6 @@ export class IncrementalSync {
   private readonly fetcher: BinlogFetcher;
   private readonly idle: IdlePoll;
   private readonly sourceTable: SourceTableWatch | undefined;
-  /** Upserts committed but not yet visible; the next DDL waits for them. */
-  private readonly pendingVisible = new Set<bigint>();
   /** A binlog an operator asked to skip (/job_skip_binlog skip_by=silence). */
   private silenced: bigint | undefined;
 
@@ -67,7 +65,7 @@ export class IncrementalSync {
     const onCommitted = (c: CommittedBinlog): void => {
       current = markApplied(current, c.seq);
       remaining.delete(c.seq);
-      if (c.pendingTxnId !== undefined) this.pendingVisible.add(c.pendingTxnId);
+      if (c.pendingTxnId !== undefined) current = { ...current, committedTxnIds: [...current.committedTxnIds, c.pendingTxnId] };
       rt.checkpointSoon(current);
       this.afterApplied(c.seq, c.timestampMs, remaining.size, rt);
     };
@@ -87,7 +85,7 @@ export class IncrementalSync {
         }
         await pipeline.drain();
         await rt.flush(signal);
-        await this.waitVisible(signal);
+        current = await this.waitVisible(current, signal);
         const outcome = await this.applyOther(current, binlog, seq, rt, signal);
         if (outcome.kind !== 'done') return { progress: await this.enterSnapshot(current, outcome, seq, rt, signal) };
         current = outcome.progress;
@@ -184,15 +182,19 @@ export class IncrementalSync {
     rt.reportLag(BigInt(behind), lagSeconds);
   }
 
-  /** DDL must not overtake a load that is committed but not yet visible (PUBLISH_TIMEOUT). */
-  private async waitVisible(signal: AbortSignal): Promise<void> {
-    for (const txnId of [...this.pendingVisible]) {
+  /**
+   * DDL must not overtake a load that is committed but not yet visible (PUBLISH_TIMEOUT).
+   * Returns the progress without those transactions; the DDL's checkpoint persists that.
+   */
+  private async waitVisible(p: Progress, signal: AbortSignal): Promise<Progress> {
+    if (p.committedTxnIds.length === 0) return p;
+    for (const txnId of p.committedTxnIds) {
       for (let wait = 20; ; wait = Math.min(wait * 2, 1000)) {
         const status = await txnStatusById(this.ctx, txnId, signal);
         if (status === 'VISIBLE' || status === 'ABORTED' || status === 'UNKNOWN') break;
         await sleep(wait, signal);
       }
-      this.pendingVisible.delete(txnId);
     }
+    return { ...p, committedTxnIds: [] };
   }
 }

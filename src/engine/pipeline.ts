@@ -59,11 +59,11 @@ export class UpsertPipeline {
           throw err;
         }
       }
-      this.onCommitted({
-        seq: p.seq,
-        timestampMs: p.timestampMs,
-        pendingTxnId: p.kind === 'prepared' && outcome === 'committed' ? p.txnId : undefined,
-      });
+      // Committed but not yet visible, now or by an earlier attempt: later DDL waits for it.
+      let pendingTxnId: bigint | undefined;
+      if (p.kind === 'prepared' && outcome === 'committed') pendingTxnId = p.txnId;
+      else if (p.kind === 'applied') pendingTxnId = p.pendingTxnId;
+      this.onCommitted({ seq: p.seq, timestampMs: p.timestampMs, pendingTxnId });
     });
   }
 

@@ -83,6 +83,11 @@ export interface Progress {
   shadowIndexes: ReadonlyMap<bigint, bigint>;
   /** Source table name → alias used to restore it before swapping it in. */
   tableAliases: ReadonlyMap<string, string>;
+  /**
+   * Destination transactions committed (PUBLISH_TIMEOUT) but not yet seen VISIBLE. The next
+   * non-upsert binlog waits until they are; persisted so a restart keeps waiting for them.
+   */
+  committedTxnIds: readonly bigint[];
   snapshot?: SnapshotWork | undefined;
   /** Incremented for every new full/partial sync; part of snapshot names. */
   jobSyncId: number;
@@ -121,6 +126,7 @@ export function newProgress(kind: JobKind, nowSeconds: number): Progress {
     tableCommitSeqMap: new Map(),
     shadowIndexes: new Map(),
     tableAliases: new Map(),
+    committedTxnIds: [],
     snapshot: undefined,
     jobSyncId: 0,
     fullSyncCount: 0,

@@ -16,6 +16,8 @@ export function startFullSync(p: Progress, kind: JobKind, jobName: string, reaso
     shadowIndexes: new Map(),
     tableAliases: new Map(),
     tableCommitSeqMap: new Map(),
+    // The restore replaces the tables those transactions loaded.
+    committedTxnIds: [],
     snapshot: { kind: 'full', snapshotName: snapshotName(jobName, 'full', jobSyncId, now), reason },
     jobSyncId,
     fullSyncCount: p.fullSyncCount + 1,

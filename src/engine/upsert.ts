@@ -15,8 +15,8 @@ import { mapHost } from '../doris/host-mapping.js';
 
 export type PreparedUpsert =
   | { kind: 'prepared'; seq: bigint; timestampMs: bigint; txnId: bigint; label: string; commitInfos: TTabletCommitInfo[] }
-  /** An earlier attempt (possibly before a crash) already committed this binlog. */
-  | { kind: 'applied'; seq: bigint; timestampMs: bigint }
+  /** An earlier attempt (possibly before a crash) already committed this binlog; pendingTxnId when not yet VISIBLE. */
+  | { kind: 'applied'; seq: bigint; timestampMs: bigint; pendingTxnId?: bigint | undefined }
   /** Nothing to replay: no table this job replicates (or only tables whose snapshot covers it), or only temporary or dropped partitions. */
   | { kind: 'noop'; seq: bigint; timestampMs: bigint };
 
@@ -60,7 +60,7 @@ export async function prepareUpsert(ctx: JobContext, view: UpsertView, binlog: T
   });
 
   const txnId = await beginTxn(ctx, label, destIds, srcIds, signal);
-  if (txnId === 'applied') return { kind: 'applied', seq, timestampMs };
+  if (typeof txnId !== 'bigint') return { kind: 'applied', seq, timestampMs, pendingTxnId: txnId.committed };
   try {
     const commitInfos = await ingest(ctx, view, record, srcIds, destIds, txnId, signal);
     if (commitInfos.length === 0) {
@@ -77,14 +77,24 @@ export async function prepareUpsert(ctx: JobContext, view: UpsertView, binlog: T
   }
 }
 
-/** Begins the destination transaction; 'applied' when the label shows an earlier commit. */
-async function beginTxn(ctx: JobContext, label: string, destIds: bigint[], srcIds: bigint[], signal: AbortSignal): Promise<bigint | 'applied'> {
+/**
+ * Begins the destination transaction. When the label shows an earlier commit, says so instead,
+ * with that transaction's id while it is committed but not yet visible.
+ */
+async function beginTxn(
+  ctx: JobContext,
+  label: string,
+  destIds: bigint[],
+  srcIds: bigint[],
+  signal: AbortSignal,
+): Promise<bigint | { committed: bigint | undefined }> {
   for (let attempt = 0; ; attempt++) {
     const res = await ctx.dest.fe.beginTxn({ ...ctx.dest.auth(), db: ctx.dest.db, table_ids: destIds, label }, signal);
     if (isOk(res.status) && res.txn_id !== undefined) return res.txn_id;
     if (res.status?.status_code === StatusCode.LABEL_ALREADY_EXISTS && attempt === 0) {
       const existing = await findTxnByLabel(ctx, label, signal);
-      if (existing && (existing.status === 'VISIBLE' || existing.status === 'COMMITTED')) return 'applied';
+      if (existing?.status === 'VISIBLE') return { committed: undefined };
+      if (existing?.status === 'COMMITTED') return { committed: existing.id };
       if (existing && (existing.status === 'PREPARE' || existing.status === 'PRECOMMITTED')) {
         // A previous run died between begin and commit: abort its transaction, begin again.
         await rollbackTxn(ctx, existing.id, 'superseded by a retry of the same binlog');
