@@ -68,9 +68,22 @@ describe('cluster-level sync between two simulated clusters', () => {
     await waitSameTable(env, 'db4', 't');
   });
 
+  it('reports a database without binlog in the cluster job status, and picks it up once binlog is on', async () => {
+    await env.src.query(`CREATE DATABASE nolog;
+      CREATE TABLE nolog.t (k INT, v VARCHAR(20)) DUPLICATE KEY(k) DISTRIBUTED BY HASH(k) BUCKETS 1 PROPERTIES ("replication_num" = "1");
+      INSERT INTO nolog.t VALUES (1, 'x');`);
+    const nolog = async () => ((await clusterStatus()).databases as Body[]).find((d) => d.database === 'nolog');
+    await waitFor(async () => (await nolog())?.state === 'binlog_disabled', 'nolog reported');
+    expect(((await nolog())?.last_error as Body).message).toMatch(/^binlog is not enabled on source database nolog: run scripts\/enable_db_binlog\.sh .* -d nolog/);
+    expect(await children()).not.toContain('cl_nolog');
+    await env.src.query(`ALTER TABLE nolog.t SET ("binlog.enable" = "true"); ALTER DATABASE nolog SET PROPERTIES ("binlog.enable" = "true");`);
+    await waitChildren(['cl_db1', 'cl_db2', 'cl_db3', 'cl_db4', 'cl_nolog'], 'nolog picked up');
+    await waitSameTable(env, 'nolog', 't');
+  });
+
   it('removes the child of a dropped database and restarts a recreated one with a full sync', async () => {
     await env.src.query('DROP DATABASE db2;');
-    await waitChildren(['cl_db1', 'cl_db3', 'cl_db4'], 'db2 child removed');
+    await waitChildren(['cl_db1', 'cl_db3', 'cl_db4', 'cl_nolog'], 'db2 child removed');
     expect((await env.api('/job_status', { name: 'cl_db2' })).status).toBe(404);
     // The destination keeps its data: the syncer never drops destination databases.
     expect(await env.dest.query('SELECT * FROM db2.t')).toHaveLength(1);
@@ -100,7 +113,7 @@ describe('cluster-level sync between two simulated clusters', () => {
     await env.src.query(createDb('db5', "(9, 'i')"));
     expect((await env.api('/update_monitor_interval', { name: JOB, interval_seconds: 1 })).body).toEqual({ success: true });
     const changed = Date.now();
-    await waitChildren(['cl_db1', 'cl_db3', 'cl_db4', 'cl_db5'], 'db5 picked up at the new cadence', 5000);
+    await waitChildren(['cl_db1', 'cl_db3', 'cl_db4', 'cl_db5', 'cl_nolog'], 'db5 picked up at the new cadence', 5000);
     expect(Date.now() - changed).toBeLessThan(5000);
     await waitFor(async () => (await slow()) === 1000, 'passes every second');
     expect((await env.api('/update_monitor_interval', { interval_seconds: 300 })).body).toEqual({ success: true });
@@ -129,7 +142,7 @@ describe('cluster-level sync between two simulated clusters', () => {
     // Replication continues from the checkpoints, and new databases are still picked up.
     await env.src.query(`INSERT INTO db4.t VALUES (8, 'h'); ${createDb('db6', "(10, 'j')")}`);
     await waitSameTable(env, 'db4', 't');
-    await waitChildren(['cl_db1', 'cl_db3', 'cl_db4', 'cl_db5', 'cl_db6'], 'db6 picked up after the restart');
+    await waitChildren(['cl_db1', 'cl_db3', 'cl_db4', 'cl_db5', 'cl_db6', 'cl_nolog'], 'db6 picked up after the restart');
     await waitSameTable(env, 'db6', 't');
   });
 
@@ -145,7 +158,7 @@ describe('cluster-level sync between two simulated clusters', () => {
     expect(syncer.logs.some((l) => l.msg === 'cluster monitor stopped')).toBe(true);
     // Whatever the pass had done, the next syncer completes it: one child per database.
     await env.restartSyncer();
-    await waitChildren(['cl_db1', 'cl_db3', 'cl_db4', 'cl_db5', 'cl_db6', 'cl_db7', 'cl_db8', 'cl_db9'], 'the pass completed after the restart');
+    await waitChildren(['cl_db1', 'cl_db3', 'cl_db4', 'cl_db5', 'cl_db6', 'cl_db7', 'cl_db8', 'cl_db9', 'cl_nolog'], 'the pass completed after the restart');
     for (const db of ['db7', 'db8', 'db9']) await waitSameTable(env, db, 't');
   });
 
