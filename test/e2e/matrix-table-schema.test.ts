@@ -96,7 +96,7 @@ describe('table jobs replicate schema changes', () => {
     await same('sc');
   });
 
-  it('ADD ROLLUP (partial sync) and DROP ROLLUP', async () => {
+  it('ADD ROLLUP (partial sync), RENAME ROLLUP and DROP ROLLUP', async () => {
     await replicated('ru', ', n INT');
     await env.src.query(`ALTER TABLE ${DB}.ru ADD ROLLUP r1 (k, n)`);
     await waitAlterDone(env.src, DB, 'ru', 'ROLLUP');
@@ -105,7 +105,9 @@ describe('table jobs replicate schema changes', () => {
     const afterAdd = await waitSyncs(env, job('ru'), { partial: 1 });
     await env.src.query(`INSERT INTO ${DB}.ru VALUES (6, 'q', 6)`);
     await same('ru');
-    await env.src.query(`ALTER TABLE ${DB}.ru DROP ROLLUP r1`);
+    await env.src.query(`ALTER TABLE ${DB}.ru RENAME ROLLUP r1 r1_renamed`);
+    expect((await waitSameIndexes(env, DB, 'ru', DEST, 'ru_copy')).join('\n')).toContain('r1_renamed DUP_KEYS k');
+    await env.src.query(`ALTER TABLE ${DB}.ru DROP ROLLUP r1_renamed`);
     expect((await waitSameIndexes(env, DB, 'ru', DEST, 'ru_copy')).join('\n')).not.toContain('r1');
     await same('ru');
     await env.waitCaughtUp(job('ru'));
