@@ -4,6 +4,7 @@
 // creates a child under a delete. Children are changed only on the syncer that owns them:
 // they are created on their parent's owner, and a request that would have to change a child
 // owned elsewhere is refused before anything changes.
+import { errorMessage } from '../errors/ccr-error.js';
 import type { JobErrorInfo } from '../jobs/engine.js';
 import { jobNotFound } from '../jobs/job-errors.js';
 import type { JobManager } from '../jobs/job-manager.js';
@@ -13,7 +14,6 @@ import { decodeJobInfo } from '../jobs/job-spec.js';
 import { WITHOUT_PASSWORDS } from '../jobs/password-cipher.js';
 import type { MetaStore, StoredJob } from '../meta-store/meta-store.js';
 import type { Logger } from '../observability/logger.js';
-import { errorMessage } from '../errors/ccr-error.js';
 import { childrenElsewhere, notClusterJob } from './cluster-errors.js';
 import type { ClusterMonitor } from './cluster-monitor.js';
 import { withClusters } from './cluster-overview.js';
