@@ -143,7 +143,9 @@ async function ingest(
         requireVersion: !cached,
       }).calls;
     } catch (err) {
-      if (err instanceof MetaMismatchError && cached) continue; // re-plan once with fresh metadata
+      // Re-plan once with fresh metadata and backends: a cached view may predate a partition
+      // change or a source BE that has come back (its replicas looked dead).
+      if (attempt === 0 && !signal.aborted) continue;
       throw err;
     }
     try {
