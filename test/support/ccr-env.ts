@@ -34,7 +34,7 @@ export interface CcrEnv {
   killSyncer(): Promise<void>;
   /** job_progress.job_progress of a job (the stored checkpoint), or null before the first one. */
   progress(name: string): Promise<Record<string, unknown> | null>;
-  /** The value of one metric series from /metrics (0 when the series does not exist). */
+  /** The sum of the /metrics series of `name` that carry `labels` (0 when there are none). */
   metric(name: string, labels?: Record<string, string>): Promise<number>;
   close(): Promise<void>;
 }
@@ -130,12 +130,13 @@ export async function startCcrEnv(options: { sim?: SimOptions; syncerArgs?: stri
     async metric(name, labels = {}) {
       const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
       const want = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+      let sum = 0;
       for (const line of text.split('\n')) {
         if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
         const labelText = /\{(.*)\}/.exec(line)?.[1] ?? '';
-        if (want.every((w) => labelText.split(',').includes(w))) return Number(line.slice(line.lastIndexOf(' ') + 1));
+        if (want.every((w) => labelText.split(',').includes(w))) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
       }
-      return 0;
+      return sum;
     },
     async close() {
       if (syncer.child.exitCode === null && syncer.child.signalCode === null) syncer.child.kill('SIGTERM');
