@@ -224,4 +224,23 @@ describe('operator controls', () => {
     const ddl = (await env.dest.query<Record<string, string>>(`SHOW CREATE TABLE opc_t.t`))[0]?.['Create Table'];
     expect(ddl).toContain('"is_being_synced" = "true"');
   });
+  it('pause in the middle of a partial sync, resume finishes it', async () => {
+    await env.src.query(`INSERT OVERWRITE TABLE ${DB}.u VALUES (60, 60)`);
+    await waitFor(async () => (await env.status(DB_JOB)).progress_state === 'DBPartialSync', 'the partial sync to start');
+    await env.api('/pause', { name: DB_JOB });
+    await waitFor(async () => (await env.status(DB_JOB)).state === 'paused', 'job paused');
+    expect((await env.status(DB_JOB)).progress_state).toBe('DBPartialSync');
+    await env.api('/resume', { name: DB_JOB });
+    await waitSameTable(env, DB, 'u', 'opc_all', 'u');
+    await env.waitCaughtUp(DB_JOB);
+  });
+
+  it('a job deleted during its full sync can be created again under the same name', async () => {
+    await env.createJob('opc_again', { srcDb: DB, srcTable: 'u', destDb: 'opc_again' });
+    await waitFor(async () => (await env.status('opc_again')).sub_sync_state === 'WaitRestoreDone', 'the restore to run', 10_000);
+    expect((await env.api('/delete', { name: 'opc_again' })).body).toEqual({ success: true });
+    await env.createJob('opc_again', { srcDb: DB, srcTable: 'u', destDb: 'opc_again' }, { allow_table_exists: true });
+    await waitSameTable(env, DB, 'u', 'opc_again', 'u');
+    await env.waitCaughtUp('opc_again');
+  });
 });
