@@ -158,7 +158,16 @@ export class SyncJobRunner implements JobRunner {
   private async load(ctx: JobContext, rt: StepRuntime, signal: AbortSignal): Promise<Progress> {
     const stored = await this.runnerCtx.loadProgress(signal);
     if (stored !== undefined) {
-      const p = decodeProgress(this.spec.name, stored);
+      let p: Progress;
+      try {
+        p = decodeProgress(this.spec.name, stored);
+      } catch (err) {
+        // An unreadable checkpoint pauses the job, unless an operator asked for a full sync,
+        // which needs nothing from it: start from nothing; the request is applied next.
+        if (this.spec.skip?.by !== 'fullsync') throw err;
+        ctx.log.warn({ err: errorMessage(err) }, 'stored progress is unreadable; starting over with the requested full sync');
+        return newProgress(ctx.kind, Math.floor(this.deps.now() / 1000));
+      }
       this.publish(p);
       if (p.tableMapping.size === 0 && !isSnapshotState(p.syncState) && ctx.kind === 'table') {
         // Taken over from a syncer that never recorded the mapping: the spec has both ids.

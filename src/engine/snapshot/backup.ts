@@ -46,7 +46,13 @@ export async function beginCreateSnapshot(ctx: JobContext, p: Progress, signal: 
   const snap = snapshotOf(p);
   const prefix = snapshotPrefix(ctx.name, snap.kind, p.jobSyncId);
   if (ctx.config.features.reuseRunningBackupRestoreJob) {
-    const mine = (await listBackups(ctx, signal)).filter((b) => b.name.startsWith(prefix) && b.state !== 'CANCELLED');
+    // Ours: this job's prefix followed by nothing but the issue time (job `x` must not take
+    // job `x_1`'s backups), issued since this sync started — a job that restarted from nothing
+    // (recreated under the same name, unreadable progress) is at generation 1 again, and the
+    // old generation 1 backup holds old data.
+    const startedAt = snap.kind === 'full' ? p.fullSyncStartAt : p.partialSyncStartAt;
+    const issuedAt = (name: string): number => (/^\d+$/.test(name.slice(prefix.length)) ? Number(name.slice(prefix.length)) : -1);
+    const mine = (await listBackups(ctx, signal)).filter((b) => b.name.startsWith(prefix) && issuedAt(b.name) >= startedAt && b.state !== 'CANCELLED');
     const reuse = mine[mine.length - 1];
     if (reuse) {
       ctx.log.info({ snapshot: reuse.name, state: reuse.state }, 'reusing the backup of this sync');
