@@ -45,18 +45,65 @@ export interface Fence {
   readonly epoch: bigint;
 }
 
+/** A syncer's registry row (table syncers). */
 export interface SyncerRow {
   readonly hostInfo: string;
-  /** Unix nanoseconds, written by the syncer's own clock (as the Go syncer does). */
+  /**
+   * Unix nanoseconds of the last heartbeat. Heartbeats and registrations write the store's
+   * own clock (MySQL: the server's, so syncers on hosts with skewed clocks agree; SQLite:
+   * this host's); upsertSyncer writes the value it is given (Go wrote its local clock).
+   */
   readonly timestampNs: bigint;
+  /** The process incarnation holding the identity; '' for rows written without one (Go, upsertSyncer). */
+  readonly session: string;
+  /** Lease of that incarnation in ms: dead once the store's clock is past timestamp + lease. 0: unknown. */
+  readonly leaseMs: number;
+  /** Handing its jobs over before it stops: gets no jobs. */
+  readonly leaving: boolean;
+}
+
+/** What registerSyncer writes. */
+export interface SyncerRegistration {
+  readonly hostInfo: string;
+  /** Unique per process start. */
+  readonly session: string;
+  readonly leaseMs: number;
+}
+
+export type RegisterOutcome =
+  | { readonly kind: 'registered' }
+  /** A live incarnation (another session whose lease has not run out) holds the identity. */
+  | { readonly kind: 'held'; readonly holder: SyncerRow; readonly nowNs: bigint };
+
+/** Who owns a job, without its definition. */
+export interface JobOwnership {
+  readonly name: string;
+  readonly belongTo: string;
+  readonly epoch: bigint;
+  readonly parent: string | undefined;
+}
+
+/** The registry and every job's owner, as the HA service plans with them. */
+export interface OwnershipSnapshot {
+  /** The store's clock when the registry was read (unix ns; same clock as heartbeats). */
+  readonly nowNs: bigint;
+  readonly syncers: readonly SyncerRow[];
+  /** Ordered by name. */
+  readonly jobs: readonly JobOwnership[];
+}
+
+/** True when `row` had no heartbeat for longer than its lease (`fallbackLeaseMs` when it names none). */
+export function syncerExpired(row: SyncerRow, nowNs: bigint, fallbackLeaseMs: number): boolean {
+  const leaseMs = row.leaseMs > 0 ? row.leaseMs : fallbackLeaseMs;
+  return nowNs - row.timestampNs > BigInt(leaseMs) * 1_000_000n;
 }
 
 /** Thrown by fenced writes when the job moved to another owner or epoch (or was deleted). */
 export class FencedError extends CcrError {
-  constructor(job: string, fence: Fence) {
+  constructor(job: string, fence: Fence, message?: string) {
     super(
       MetaStoreErrorCode.FENCED,
-      `job ${job} is no longer owned by ${fence.owner} at epoch ${fence.epoch}; this syncer must stop running it`,
+      message ?? `job ${job} is no longer owned by ${fence.owner} at epoch ${fence.epoch}; this syncer must stop running it`,
       { category: 'meta-store', disposition: 'abort', details: { job, owner: fence.owner } },
     );
     this.name = 'FencedError';
@@ -124,11 +171,41 @@ export interface MetaStore {
    */
   updateProgress(name: string, progress: string, signal: AbortSignal, fence?: Fence): Promise<void>;
 
-  /** Upserts this syncer's registry row (host_info, timestamp). */
+  /** Upserts a registry row (host_info, timestamp) without a session, as the Go syncer did. */
   upsertSyncer(hostInfo: string, timestampNs: bigint, signal: AbortSignal): Promise<void>;
 
   /** All registry rows, ordered by host_info. */
   listSyncers(signal: AbortSignal): Promise<SyncerRow[]>;
+
+  /**
+   * Claims the identity `reg.hostInfo` for the incarnation `reg.session`: refused ('held')
+   * while another session's row is live by the store's clock. Before claiming, bumps the
+   * epoch of every job owned by that identity, so writes of an earlier incarnation (frozen,
+   * not dead) are fenced. Writes the store's clock as the first heartbeat. Never holds a
+   * lock across round trips.
+   */
+  registerSyncer(reg: SyncerRegistration, signal: AbortSignal): Promise<RegisterOutcome>;
+
+  /**
+   * Renews the lease: timestamp = the store's clock, if the row still belongs to `session`.
+   * Resolves false when it does not (declared dead and removed, or claimed by another start).
+   */
+  heartbeat(hostInfo: string, session: string, signal: AbortSignal): Promise<boolean>;
+
+  /** Marks the row leaving (it gets no jobs). Resolves false when the row is not `session`'s. */
+  setSyncerLeaving(hostInfo: string, session: string, signal: AbortSignal): Promise<boolean>;
+
+  /** Deletes the row if it is `session`'s. Resolves whether it was. */
+  unregisterSyncer(hostInfo: string, session: string, signal: AbortSignal): Promise<boolean>;
+
+  /**
+   * Deletes a dead syncer's row, only if its heartbeat is still `timestampNs` and its lease
+   * (or `fallbackLeaseMs`) has run out by the store's clock. Resolves whether it did.
+   */
+  removeDeadSyncer(hostInfo: string, timestampNs: bigint, fallbackLeaseMs: number, signal: AbortSignal): Promise<boolean>;
+
+  /** The store's clock, the registry and every job's owner and epoch (no job_info). */
+  ownership(signal: AbortSignal): Promise<OwnershipSnapshot>;
 
   /** A setting (for example the monitor interval), or undefined. */
   getSetting(key: string, signal: AbortSignal): Promise<string | undefined>;

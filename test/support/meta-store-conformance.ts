@@ -153,9 +153,66 @@ export function registerMetaStoreConformance(name: string, makeStore: () => Prom
       await store.upsertSyncer('a:1', 1n, signal);
       await store.upsertSyncer('a:1', ts + 1n, signal);
       expect(await store.listSyncers(signal)).toEqual([
-        { hostInfo: 'a:1', timestampNs: ts + 1n },
-        { hostInfo: 'b:1', timestampNs: ts },
+        { hostInfo: 'a:1', timestampNs: ts + 1n, session: '', leaseMs: 0, leaving: false },
+        { hostInfo: 'b:1', timestampNs: ts, session: '', leaseMs: 0, leaving: false },
       ]);
+    });
+
+    it('gives an identity to one live incarnation at a time, by the store clock', async () => {
+      await store.addJob('j', '{}', 'a:1', signal);
+      expect(await store.registerSyncer({ hostInfo: 'a:1', session: 's1', leaseMs: 60_000 }, signal)).toEqual({ kind: 'registered' });
+      // Registering fences what an earlier incarnation of the identity may still write.
+      expect((await store.getJob('j', signal))?.epoch).toBe(1n);
+      const refused = await store.registerSyncer({ hostInfo: 'a:1', session: 's2', leaseMs: 60_000 }, signal);
+      expect(refused).toMatchObject({ kind: 'held', holder: { hostInfo: 'a:1', session: 's1', leaseMs: 60_000, leaving: false } });
+      expect((await store.getJob('j', signal))?.epoch).toBe(1n);
+      const [row] = await store.listSyncers(signal);
+      const now = refused.kind === 'held' ? refused.nowNs : 0n;
+      expect(Number(now - (row?.timestampNs ?? 0n)) / 1e9).toBeLessThan(5);
+      expect(Number(now - BigInt(Date.now()) * 1_000_000n) / 1e9).toBeLessThan(5);
+      expect(await store.heartbeat('a:1', 's1', signal)).toBe(true);
+      expect(await store.heartbeat('a:1', 's2', signal)).toBe(false);
+      expect((await store.listSyncers(signal))[0]?.timestampNs).toBeGreaterThanOrEqual(row?.timestampNs ?? 0n);
+      // The same incarnation may register again (a retry), and a new one once the lease ran out.
+      expect(await store.registerSyncer({ hostInfo: 'a:1', session: 's1', leaseMs: 1 }, signal)).toEqual({ kind: 'registered' });
+      await new Promise((r) => setTimeout(r, 20));
+      expect(await store.registerSyncer({ hostInfo: 'a:1', session: 's2', leaseMs: 60_000 }, signal)).toEqual({ kind: 'registered' });
+      expect(await store.heartbeat('a:1', 's1', signal)).toBe(false);
+      expect((await store.getJob('j', signal))?.epoch).toBe(3n);
+    });
+
+    it('removes a dead syncer only while its heartbeat is the one seen and its lease ran out', async () => {
+      await store.registerSyncer({ hostInfo: 'live:1', session: 'l', leaseMs: 60_000 }, signal);
+      await store.registerSyncer({ hostInfo: 'dead:1', session: 'd', leaseMs: 1 }, signal);
+      await new Promise((r) => setTimeout(r, 20));
+      const rows = await store.listSyncers(signal);
+      const dead = rows.find((r) => r.hostInfo === 'dead:1');
+      const live = rows.find((r) => r.hostInfo === 'live:1');
+      expect(await store.removeDeadSyncer('live:1', live?.timestampNs ?? 0n, 1, signal)).toBe(false);
+      expect(await store.removeDeadSyncer('dead:1', (dead?.timestampNs ?? 0n) - 1n, 1, signal)).toBe(false);
+      expect(await store.removeDeadSyncer('dead:1', dead?.timestampNs ?? 0n, 60_000, signal)).toBe(true);
+      expect((await store.listSyncers(signal)).map((r) => r.hostInfo)).toEqual(['live:1']);
+      // A row without a lease (Go, upsertSyncer) is judged by the caller's.
+      await store.upsertSyncer('go:1', 1n, signal);
+      expect(await store.removeDeadSyncer('go:1', 1n, 60_000, signal)).toBe(true);
+    });
+
+    it('marks a syncer leaving, unregisters it, and snapshots ownership', async () => {
+      await store.registerSyncer({ hostInfo: 'a:1', session: 's', leaseMs: 10_000 }, signal);
+      await store.addJob('c', '{}', 'a:1', signal);
+      await store.addJob('c_x', '{}', 'b:1', signal, { parent: 'c' });
+      expect(await store.setSyncerLeaving('a:1', 'other', signal)).toBe(false);
+      expect(await store.setSyncerLeaving('a:1', 's', signal)).toBe(true);
+      const snap = await store.ownership(signal);
+      expect(snap.syncers).toEqual([expect.objectContaining({ hostInfo: 'a:1', session: 's', leaseMs: 10_000, leaving: true })]);
+      expect(snap.jobs).toEqual([
+        { name: 'c', belongTo: 'a:1', epoch: 0n, parent: undefined },
+        { name: 'c_x', belongTo: 'b:1', epoch: 0n, parent: 'c' },
+      ]);
+      expect(Number(snap.nowNs - (snap.syncers[0]?.timestampNs ?? 0n)) / 1e9).toBeLessThan(5);
+      expect(await store.unregisterSyncer('a:1', 'other', signal)).toBe(false);
+      expect(await store.unregisterSyncer('a:1', 's', signal)).toBe(true);
+      expect(await store.listSyncers(signal)).toEqual([]);
     });
 
     it('reads and writes settings', async () => {

@@ -72,7 +72,7 @@ describe('MySQL meta store', () => {
     await Promise.all(stores.map((s) => s.migrate(signal)));
     const conn = await admin();
     const [rows] = await conn.query<mysql.RowDataPacket[]>(`SELECT version FROM \`${database}\`.schema_migrations ORDER BY version`);
-    expect(rows.map((r) => Number(r.version))).toEqual([1, 2, 3]);
+    expect(rows.map((r) => Number(r.version))).toEqual([1, 2, 3, 4]);
     await conn.end();
     await Promise.all(stores.map((s) => s.close()));
   });

@@ -2,11 +2,26 @@
 // a query parameter; the only identifier in SQL text is the database name, which the config
 // restricts to [A-Za-z0-9_$-] and which is backtick-quoted. Progress is stored base64-encoded
 // like the Go syncer does.
-import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
+//
+// Fenced writes and every registry write are single statements: several syncers share this
+// database, and a syncer frozen (SIGSTOP, VM pause) in the middle of a multi-statement
+// transaction would keep its row locks and block the others until it woke up. Liveness uses
+// the server's clock (DB_NOW_NS), never a syncer's.
+import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import mysql from 'mysql2/promise';
 import { CcrError } from '../../errors/ccr-error.js';
-import type { Fence, JobLinks, MetaStore, StoredJob, SyncerRow } from '../meta-store.js';
-import { duplicateJob, FencedError, schemaError, storeUnavailable } from '../meta-store.js';
+import type {
+  Fence,
+  JobLinks,
+  JobOwnership,
+  MetaStore,
+  OwnershipSnapshot,
+  RegisterOutcome,
+  StoredJob,
+  SyncerRegistration,
+  SyncerRow,
+} from '../meta-store.js';
+import { duplicateJob, FencedError, schemaError, storeUnavailable, syncerExpired } from '../meta-store.js';
 import type { RetryPolicy } from '../retry.js';
 import { DEFAULT_RETRY, withRetry } from '../retry.js';
 import type { MysqlTarget } from './mysql-errors.js';
@@ -30,6 +45,19 @@ interface JobRow extends RowDataPacket {
 }
 
 const JOB_COLUMNS = 'job_name, job_info, belong_to, epoch, parent_job';
+const SYNCER_COLUMNS = 'host_info, timestamp, session, lease_ms, leaving';
+/** The server's clock in unix ns, independent of the session time zone. */
+const DB_NOW_NS = "(TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', UTC_TIMESTAMP(6)) * 1000)";
+
+function toSyncer(r: RowDataPacket): SyncerRow {
+  return {
+    hostInfo: String(r.host_info),
+    timestampNs: BigInt((r.timestamp as string | number | null) ?? 0),
+    session: String(r.session ?? ''),
+    leaseMs: Number(r.lease_ms ?? 0),
+    leaving: Number(r.leaving ?? 0) !== 0,
+  };
+}
 
 function toJob(r: JobRow): StoredJob {
   return { name: r.job_name, jobInfo: r.job_info ?? '', belongTo: r.belong_to ?? '', epoch: BigInt(r.epoch), parent: r.parent_job ?? undefined };
@@ -213,35 +241,62 @@ class MysqlMetaStore implements MetaStore {
   }
 
   updateJob(name: string, jobInfo: string, signal: AbortSignal, fence?: Fence, links?: JobLinks): Promise<void> {
-    return this.run('update job', signal, () =>
-      this.tx(async (conn) => {
-        await this.requireJob(conn, name, fence);
-        if (links) await conn.query('UPDATE jobs SET job_info = ?, parent_job = ? WHERE job_name = ?', [jobInfo, links.parent ?? null, name]);
-        else await conn.query('UPDATE jobs SET job_info = ? WHERE job_name = ?', [jobInfo, name]);
-      }),
-    );
+    const set = links ? 'job_info = ?, parent_job = ?' : 'job_info = ?';
+    const values: unknown[] = links ? [jobInfo, links.parent ?? null] : [jobInfo];
+    return this.run('update job', signal, async () => {
+      const [res] = fence
+        ? await this.pool.query<ResultSetHeader>(`UPDATE jobs SET ${set} WHERE job_name = ? AND belong_to = ? AND epoch = ?`, [
+            ...values,
+            name,
+            fence.owner,
+            fence.epoch.toString(),
+          ])
+        : await this.pool.query<ResultSetHeader>(`UPDATE jobs SET ${set} WHERE job_name = ?`, [...values, name]);
+      // FOUND_ROWS (mysql2's default) counts a matched row even when nothing changed.
+      if (res.affectedRows === 0) throw new FencedError(name, fence ?? { owner: '', epoch: 0n });
+    });
   }
 
   transferJob(name: string, owner: string, signal: AbortSignal, fence?: Fence): Promise<bigint> {
-    return this.run('transfer job', signal, () =>
-      this.tx(async (conn) => {
-        await this.requireJob(conn, name, fence);
+    return this.run('transfer job', signal, async () => {
+      if (fence) {
+        const [res] = await this.pool.query<ResultSetHeader>(
+          'UPDATE jobs SET belong_to = ?, epoch = epoch + 1 WHERE job_name = ? AND belong_to = ? AND epoch = ?',
+          [owner, name, fence.owner, fence.epoch.toString()],
+        );
+        if (res.affectedRows === 0) throw new FencedError(name, fence);
+        return fence.epoch + 1n;
+      }
+      return this.tx(async (conn) => {
+        await this.requireJob(conn, name, undefined);
         await conn.query('UPDATE jobs SET belong_to = ?, epoch = epoch + 1 WHERE job_name = ?', [owner, name]);
         const [rows] = await conn.query<JobRow[]>('SELECT epoch FROM jobs WHERE job_name = ?', [name]);
         return BigInt(rows[0]?.epoch ?? 0);
-      }),
-    );
+      });
+    });
   }
 
   removeJob(name: string, signal: AbortSignal, fence?: Fence): Promise<boolean> {
-    return this.run('remove job', signal, () =>
-      this.tx(async (conn) => {
-        const exists = await this.lockAndCheck(conn, name, fence);
-        await conn.query('DELETE FROM jobs WHERE job_name = ?', [name]);
-        await conn.query('DELETE FROM progresses WHERE job_name = ?', [name]);
-        return exists;
-      }),
-    );
+    return this.run('remove job', signal, async () => {
+      if (!fence) {
+        return this.tx(async (conn) => {
+          const exists = await this.lockAndCheck(conn, name, undefined);
+          await conn.query('DELETE FROM jobs WHERE job_name = ?', [name]);
+          await conn.query('DELETE FROM progresses WHERE job_name = ?', [name]);
+          return exists;
+        });
+      }
+      // One statement deletes the job and its progress, only while the fence holds.
+      const [res] = await this.pool.query<ResultSetHeader>(
+        'DELETE j, p FROM jobs j LEFT JOIN progresses p ON p.job_name = j.job_name WHERE j.job_name = ? AND j.belong_to = ? AND j.epoch = ?',
+        [name, fence.owner, fence.epoch.toString()],
+      );
+      if (res.affectedRows > 0) return true;
+      const [rows] = await this.pool.query<JobRow[]>('SELECT job_name FROM jobs WHERE job_name = ?', [name]);
+      if (rows.length > 0) throw new FencedError(name, fence);
+      await this.pool.query('DELETE FROM progresses WHERE job_name = ?', [name]);
+      return false;
+    });
   }
 
   getProgress(name: string, signal: AbortSignal): Promise<string | undefined> {
@@ -253,17 +308,22 @@ class MysqlMetaStore implements MetaStore {
   }
 
   updateProgress(name: string, progress: string, signal: AbortSignal, fence?: Fence): Promise<void> {
-    const sql = 'INSERT INTO progresses (job_name, progress) VALUES (?, ?) ON DUPLICATE KEY UPDATE progress = VALUES(progress)';
-    const params = [name, encodeProgress(progress)];
+    const encoded = encodeProgress(progress);
     return this.run('write progress', signal, async () => {
       if (!fence) {
-        await this.pool.query(sql, params);
+        await this.pool.query('INSERT INTO progresses (job_name, progress) VALUES (?, ?) ON DUPLICATE KEY UPDATE progress = VALUES(progress)', [
+          name,
+          encoded,
+        ]);
         return;
       }
-      await this.tx(async (conn) => {
-        await this.requireJob(conn, name, fence);
-        await conn.query(sql, params);
-      });
+      // The row is written only if the job row matches the fence, in the same statement.
+      const [res] = await this.pool.query<ResultSetHeader>(
+        'INSERT INTO progresses (job_name, progress) SELECT ?, ? FROM jobs WHERE job_name = ? AND belong_to = ? AND epoch = ? ' +
+          'ON DUPLICATE KEY UPDATE progress = VALUES(progress)',
+        [name, encoded, name, fence.owner, fence.epoch.toString()],
+      );
+      if (res.affectedRows === 0) throw new FencedError(name, fence);
     });
   }
 
@@ -278,8 +338,95 @@ class MysqlMetaStore implements MetaStore {
 
   listSyncers(signal: AbortSignal): Promise<SyncerRow[]> {
     return this.run('list syncers', signal, async () => {
-      const [rows] = await this.pool.query<RowDataPacket[]>('SELECT host_info, timestamp FROM syncers ORDER BY host_info');
-      return rows.map((r) => ({ hostInfo: String(r.host_info), timestampNs: BigInt((r.timestamp as string | number | null) ?? 0) }));
+      const [rows] = await this.pool.query<RowDataPacket[]>(`SELECT ${SYNCER_COLUMNS} FROM syncers ORDER BY host_info`);
+      return rows.map(toSyncer);
+    });
+  }
+
+  registerSyncer(reg: SyncerRegistration, signal: AbortSignal): Promise<RegisterOutcome> {
+    return this.run('register syncer', signal, async () => {
+      const seen = await this.readSyncer(reg.hostInfo);
+      if (seen.row && seen.row.session !== reg.session && !syncerExpired(seen.row, seen.nowNs, reg.leaseMs)) {
+        return { kind: 'held', holder: seen.row, nowNs: seen.nowNs };
+      }
+      // Fence whatever an earlier incarnation of this identity may still be writing.
+      await this.pool.query('UPDATE jobs SET epoch = epoch + 1 WHERE belong_to = ?', [reg.hostInfo]);
+      let claimed: boolean;
+      if (!seen.row) {
+        try {
+          await this.pool.query(`INSERT INTO syncers (${SYNCER_COLUMNS}) VALUES (?, ${DB_NOW_NS}, ?, ?, 0)`, [reg.hostInfo, reg.session, reg.leaseMs]);
+          claimed = true;
+        } catch (err) {
+          if (mysqlCode(err) !== 'ER_DUP_ENTRY') throw err;
+          claimed = false;
+        }
+      } else {
+        // Take the row over only as it was read: another start may be racing us.
+        const [res] = await this.pool.query<ResultSetHeader>(
+          `UPDATE syncers SET session = ?, lease_ms = ?, leaving = 0, timestamp = ${DB_NOW_NS} WHERE host_info = ? AND session = ? AND timestamp = ?`,
+          [reg.session, reg.leaseMs, reg.hostInfo, seen.row.session, seen.row.timestampNs.toString()],
+        );
+        claimed = res.affectedRows === 1;
+      }
+      if (claimed) return { kind: 'registered' };
+      const now = await this.readSyncer(reg.hostInfo);
+      return { kind: 'held', holder: now.row ?? { ...seen.row, hostInfo: reg.hostInfo, timestampNs: now.nowNs, session: '', leaseMs: 0, leaving: false }, nowNs: now.nowNs };
+    });
+  }
+
+  private async readSyncer(hostInfo: string): Promise<{ row: SyncerRow | undefined; nowNs: bigint }> {
+    const [rows] = await this.pool.query<RowDataPacket[]>(
+      `SELECT n.now_ns, s.host_info, s.timestamp, s.session, s.lease_ms, s.leaving FROM (SELECT ${DB_NOW_NS} AS now_ns) n LEFT JOIN syncers s ON s.host_info = ?`,
+      [hostInfo],
+    );
+    const r = rows[0];
+    return { row: r?.host_info === null || r?.host_info === undefined ? undefined : toSyncer(r), nowNs: BigInt((r?.now_ns as string | undefined) ?? 0) };
+  }
+
+  heartbeat(hostInfo: string, session: string, signal: AbortSignal): Promise<boolean> {
+    return this.run('heartbeat', signal, async () => {
+      const [res] = await this.pool.query<ResultSetHeader>(`UPDATE syncers SET timestamp = ${DB_NOW_NS} WHERE host_info = ? AND session = ?`, [
+        hostInfo,
+        session,
+      ]);
+      return res.affectedRows === 1;
+    });
+  }
+
+  setSyncerLeaving(hostInfo: string, session: string, signal: AbortSignal): Promise<boolean> {
+    return this.run('mark syncer leaving', signal, async () => {
+      const [res] = await this.pool.query<ResultSetHeader>('UPDATE syncers SET leaving = 1 WHERE host_info = ? AND session = ?', [hostInfo, session]);
+      return res.affectedRows === 1;
+    });
+  }
+
+  unregisterSyncer(hostInfo: string, session: string, signal: AbortSignal): Promise<boolean> {
+    return this.run('unregister syncer', signal, async () => {
+      const [res] = await this.pool.query<ResultSetHeader>('DELETE FROM syncers WHERE host_info = ? AND session = ?', [hostInfo, session]);
+      return res.affectedRows === 1;
+    });
+  }
+
+  removeDeadSyncer(hostInfo: string, timestampNs: bigint, fallbackLeaseMs: number, signal: AbortSignal): Promise<boolean> {
+    return this.run('remove dead syncer', signal, async () => {
+      const [res] = await this.pool.query<ResultSetHeader>(
+        `DELETE FROM syncers WHERE host_info = ? AND timestamp = ? AND ${DB_NOW_NS} - timestamp > IF(lease_ms > 0, lease_ms, ?) * 1000000`,
+        [hostInfo, timestampNs.toString(), fallbackLeaseMs],
+      );
+      return res.affectedRows === 1;
+    });
+  }
+
+  ownership(signal: AbortSignal): Promise<OwnershipSnapshot> {
+    return this.run('read ownership', signal, async () => {
+      const [now] = await this.pool.query<RowDataPacket[]>(`SELECT ${DB_NOW_NS} AS now_ns`);
+      const [syncers] = await this.pool.query<RowDataPacket[]>(`SELECT ${SYNCER_COLUMNS} FROM syncers ORDER BY host_info`);
+      const [jobs] = await this.pool.query<JobRow[]>('SELECT job_name, belong_to, epoch, parent_job FROM jobs ORDER BY job_name');
+      return {
+        nowNs: BigInt(now[0]?.now_ns as string),
+        syncers: syncers.map(toSyncer),
+        jobs: jobs.map((r): JobOwnership => ({ name: r.job_name, belongTo: r.belong_to ?? '', epoch: BigInt(r.epoch), parent: r.parent_job ?? undefined })),
+      };
     });
   }
 

@@ -1,7 +1,8 @@
 // Numbered migrations of the MySQL store. MySQL DDL commits implicitly, so every step is
 // written to be safe to repeat, and the migrator serialises syncers with GET_LOCK.
 // Version 1 is the Go syncer's schema; version 2 widens job_info (Go's TEXT caps it at
-// 64 KB) and adds what this port needs; version 3 links cluster-sync children to their parent.
+// 64 KB) and adds what this port needs; version 3 links cluster-sync children to their parent;
+// version 4 adds what HA needs to the registry (incarnation, lease, leaving).
 import type { PoolConnection } from 'mysql2/promise';
 
 export interface MysqlMigration {
@@ -57,6 +58,26 @@ export const MYSQL_MIGRATIONS: readonly MysqlMigration[] = [
         [database, 'jobs', 'idx_jobs_parent_job'],
       );
       if ((indexes as unknown[]).length === 0) await conn.query('CREATE INDEX idx_jobs_parent_job ON jobs (parent_job)');
+    },
+  },
+  {
+    version: 4,
+    name: 'syncer sessions and leases',
+    async up(conn, database) {
+      if ((await columnType(conn, database, 'syncers', 'session')) === undefined) {
+        await conn.query("ALTER TABLE syncers ADD COLUMN session VARCHAR(64) NOT NULL DEFAULT ''");
+      }
+      if ((await columnType(conn, database, 'syncers', 'lease_ms')) === undefined) {
+        await conn.query('ALTER TABLE syncers ADD COLUMN lease_ms BIGINT NOT NULL DEFAULT 0');
+      }
+      if ((await columnType(conn, database, 'syncers', 'leaving')) === undefined) {
+        await conn.query('ALTER TABLE syncers ADD COLUMN leaving TINYINT NOT NULL DEFAULT 0');
+      }
+      const [indexes] = await conn.query(
+        'SELECT 1 FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND INDEX_NAME = ?',
+        [database, 'jobs', 'idx_jobs_belong_to'],
+      );
+      if ((indexes as unknown[]).length === 0) await conn.query('CREATE INDEX idx_jobs_belong_to ON jobs (belong_to)');
     },
   },
 ];

@@ -53,7 +53,7 @@ describe('SQLite meta store', () => {
 
     const raw = new Database(path);
     expect(raw.prepare('SELECT progress FROM progresses').pluck().get()).toBe('{"sync_state":0}');
-    expect(raw.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all()).toEqual([1, 2, 3]);
+    expect(raw.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all()).toEqual([1, 2, 3, 4]);
     raw.close();
     rmSync(dir, { recursive: true, force: true });
   });

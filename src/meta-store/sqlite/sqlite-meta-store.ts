@@ -4,8 +4,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { CcrError, errorMessage } from '../../errors/ccr-error.js';
-import type { Fence, JobLinks, MetaStore, StoredJob, SyncerRow } from '../meta-store.js';
-import { duplicateJob, FencedError, schemaError, storeUnavailable } from '../meta-store.js';
+import type { Fence, JobLinks, MetaStore, OwnershipSnapshot, RegisterOutcome, StoredJob, SyncerRegistration, SyncerRow } from '../meta-store.js';
+import { duplicateJob, FencedError, schemaError, storeUnavailable, syncerExpired } from '../meta-store.js';
 import type { RetryPolicy } from '../retry.js';
 import { DEFAULT_RETRY, withRetry } from '../retry.js';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
@@ -27,6 +27,22 @@ interface JobRow {
 }
 
 const JOB_COLUMNS = 'job_name, job_info, belong_to, epoch, parent_job';
+const SYNCER_COLUMNS = 'host_info, timestamp, session, lease_ms, leaving';
+
+interface SyncerDbRow {
+  host_info: string;
+  timestamp: bigint | null;
+  session: string;
+  lease_ms: bigint;
+  leaving: bigint;
+}
+
+function toSyncer(r: SyncerDbRow): SyncerRow {
+  return { hostInfo: r.host_info, timestampNs: BigInt(r.timestamp ?? 0n), session: r.session, leaseMs: Number(r.lease_ms), leaving: r.leaving !== 0n };
+}
+
+/** The store's clock: a SQLite file is used by one host, so that host's clock. */
+const nowNs = (): bigint => BigInt(Date.now()) * 1_000_000n;
 
 function isBusy(err: unknown): boolean {
   const code = (err as { code?: unknown }).code;
@@ -245,14 +261,70 @@ class SqliteMetaStore implements MetaStore {
   }
 
   listSyncers(signal: AbortSignal): Promise<SyncerRow[]> {
-    return this.run('list syncers', signal, () =>
-      (
-        this.db.prepare('SELECT host_info, timestamp FROM syncers ORDER BY host_info').safeIntegers(true).all() as Array<{
-          host_info: string;
-          timestamp: bigint | null;
-        }>
-      ).map((r) => ({ hostInfo: r.host_info, timestampNs: BigInt(r.timestamp ?? 0n) })),
+    return this.run('list syncers', signal, () => this.syncers());
+  }
+
+  private syncers(): SyncerRow[] {
+    return (this.db.prepare(`SELECT ${SYNCER_COLUMNS} FROM syncers ORDER BY host_info`).safeIntegers(true).all() as SyncerDbRow[]).map(toSyncer);
+  }
+
+  registerSyncer(reg: SyncerRegistration, signal: AbortSignal): Promise<RegisterOutcome> {
+    return this.run('register syncer', signal, () =>
+      this.db
+        .transaction((): RegisterOutcome => {
+          const now = nowNs();
+          const row = this.db.prepare(`SELECT ${SYNCER_COLUMNS} FROM syncers WHERE host_info = ?`).safeIntegers(true).get(reg.hostInfo) as
+            | SyncerDbRow
+            | undefined;
+          const holder = row && toSyncer(row);
+          if (holder && holder.session !== reg.session && !syncerExpired(holder, now, reg.leaseMs)) return { kind: 'held', holder, nowNs: now };
+          this.db.prepare('UPDATE jobs SET epoch = epoch + 1 WHERE belong_to = ?').run(reg.hostInfo);
+          this.db
+            .prepare(
+              `INSERT INTO syncers (${SYNCER_COLUMNS}) VALUES (?, ?, ?, ?, 0) ON CONFLICT (host_info) DO UPDATE SET ` +
+                'timestamp = excluded.timestamp, session = excluded.session, lease_ms = excluded.lease_ms, leaving = 0',
+            )
+            .run(reg.hostInfo, now, reg.session, reg.leaseMs);
+          return { kind: 'registered' };
+        })
+        .immediate(),
     );
+  }
+
+  heartbeat(hostInfo: string, session: string, signal: AbortSignal): Promise<boolean> {
+    return this.run('heartbeat', signal, () => this.db.prepare('UPDATE syncers SET timestamp = ? WHERE host_info = ? AND session = ?').run(nowNs(), hostInfo, session).changes === 1);
+  }
+
+  setSyncerLeaving(hostInfo: string, session: string, signal: AbortSignal): Promise<boolean> {
+    return this.run('mark syncer leaving', signal, () => this.db.prepare('UPDATE syncers SET leaving = 1 WHERE host_info = ? AND session = ?').run(hostInfo, session).changes === 1);
+  }
+
+  unregisterSyncer(hostInfo: string, session: string, signal: AbortSignal): Promise<boolean> {
+    return this.run('unregister syncer', signal, () => this.db.prepare('DELETE FROM syncers WHERE host_info = ? AND session = ?').run(hostInfo, session).changes === 1);
+  }
+
+  removeDeadSyncer(hostInfo: string, timestampNs: bigint, fallbackLeaseMs: number, signal: AbortSignal): Promise<boolean> {
+    return this.run(
+      'remove dead syncer',
+      signal,
+      () =>
+        this.db
+          .prepare('DELETE FROM syncers WHERE host_info = ? AND timestamp = ? AND ? - timestamp > (CASE WHEN lease_ms > 0 THEN lease_ms ELSE ? END) * 1000000')
+          .run(hostInfo, timestampNs, nowNs(), fallbackLeaseMs).changes === 1,
+    );
+  }
+
+  ownership(signal: AbortSignal): Promise<OwnershipSnapshot> {
+    return this.run('read ownership', signal, () => {
+      const jobs = this.db.prepare('SELECT job_name, belong_to, epoch, parent_job FROM jobs ORDER BY job_name').safeIntegers(true).all() as Array<
+        Omit<JobRow, 'job_info'>
+      >;
+      return {
+        nowNs: nowNs(),
+        syncers: this.syncers(),
+        jobs: jobs.map((r) => ({ name: r.job_name, belongTo: r.belong_to ?? '', epoch: BigInt(r.epoch), parent: r.parent_job ?? undefined })),
+      };
+    });
   }
 
   getSetting(key: string, signal: AbortSignal): Promise<string | undefined> {

@@ -39,4 +39,14 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       db.exec('CREATE INDEX IF NOT EXISTS idx_jobs_parent_job ON jobs (parent_job)');
     },
   },
+  {
+    version: 4,
+    name: 'syncer sessions and leases',
+    up(db) {
+      if (!hasColumn(db, 'syncers', 'session')) db.exec("ALTER TABLE syncers ADD COLUMN session TEXT NOT NULL DEFAULT ''");
+      if (!hasColumn(db, 'syncers', 'lease_ms')) db.exec('ALTER TABLE syncers ADD COLUMN lease_ms INTEGER NOT NULL DEFAULT 0');
+      if (!hasColumn(db, 'syncers', 'leaving')) db.exec('ALTER TABLE syncers ADD COLUMN leaving INTEGER NOT NULL DEFAULT 0');
+      db.exec('CREATE INDEX IF NOT EXISTS idx_jobs_belong_to ON jobs (belong_to)');
+    },
+  },
 ];
