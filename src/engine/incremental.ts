@@ -15,10 +15,18 @@ import { txnStatusById } from './upsert.js';
 import { sleep } from '../util/abort.js';
 import { CcrError } from '../errors/ccr-error.js';
 
+/** How long a step keeps taking further batches; operator intents are applied between steps. */
+const STEP_BUDGET_MS = 1000;
+
 export interface StepResult {
   progress: Progress;
   /** Wait this long before the next step (cut short by operator intents). */
   waitMs?: number | undefined;
+  /**
+   * A failure the step answered by changing state (e.g. a cancelled restore is submitted
+   * again): shown in job_status and retried with backoff like a thrown error.
+   */
+  problem?: CcrError | undefined;
 }
 
 export class IncrementalSync {
@@ -40,7 +48,7 @@ export class IncrementalSync {
     this.silenced = seq;
   }
 
-  /** Processes one fetched batch (or waits when caught up). */
+  /** Processes fetched binlogs, batch after batch for up to STEP_BUDGET_MS (or waits when caught up). */
   async step(start: Progress, rt: StepRuntime, signal: AbortSignal): Promise<StepResult> {
     const fetched = await this.fetcher.next(start.prevCommitSeq, signal);
     if (fetched.kind === 'caught-up') {
@@ -60,8 +68,9 @@ export class IncrementalSync {
       return { progress: next };
     }
 
+    const startedAt = this.ctx.now();
     let current = start;
-    const remaining = new Set(fetched.binlogs.map((b) => b.commit_seq ?? 0n));
+    const remaining = new Set<bigint>();
     const onCommitted = (c: CommittedBinlog): void => {
       current = markApplied(current, c.seq);
       remaining.delete(c.seq);
@@ -71,7 +80,7 @@ export class IncrementalSync {
     };
     const pipeline = new UpsertPipeline(this.ctx, onCommitted, this.ctx.config.maxPipelineIngesting);
     try {
-      for (const binlog of fetched.binlogs) {
+      for await (const binlog of this.binlogsOfStep(fetched.binlogs, remaining, startedAt, signal)) {
         const seq = binlog.commit_seq ?? 0n;
         this.ctx.metrics.binlogsHandled.inc({ job: this.ctx.name, type: binlogTypeName(binlog.type ?? -1) });
         if (seq === this.silenced) {
@@ -106,6 +115,24 @@ export class IncrementalSync {
       current = switched;
     }
     return { progress: current };
+  }
+
+  /**
+   * The binlogs of one step: the fetched batch, then the next ones while each comes back full
+   * and the step is young, so the pipeline keeps its upserts in flight across batches instead
+   * of draining at every batch boundary. Caught up or garbage-collected binlogs end the step;
+   * the next step fetches them again and handles them. `remaining` gets every seq yielded.
+   */
+  private async *binlogsOfStep(first: TBinlog[], remaining: Set<bigint>, startedAt: number, signal: AbortSignal): AsyncGenerator<TBinlog> {
+    for (let batch = first; ; ) {
+      for (const b of batch) remaining.add(b.commit_seq ?? 0n);
+      yield* batch;
+      const last = batch[batch.length - 1]?.commit_seq;
+      if (last === undefined || batch.length < this.ctx.config.binlogBatchSize || this.ctx.now() - startedAt >= STEP_BUDGET_MS) return;
+      const more = await this.fetcher.next(last, signal);
+      if (more.kind !== 'binlogs') return;
+      batch = more.binlogs;
+    }
   }
 
   private async applyOther(p: Progress, binlog: TBinlog, seq: bigint, rt: StepRuntime, signal: AbortSignal): Promise<HandlerResult> {
