@@ -19,13 +19,16 @@ export function snapshotOf(p: Progress): SnapshotWork {
 }
 
 interface BackupRow {
+  jobId: bigint;
   name: string;
   state: string;
 }
 
+/** The database's backups, oldest first (Doris keeps finished and cancelled ones, labels may repeat). */
 async function listBackups(ctx: JobContext, signal: AbortSignal, where = ''): Promise<BackupRow[]> {
   const res = await ctx.src.query(`SHOW BACKUP FROM ${quoteIdent(ctx.src.db)}${where}`, signal);
-  return res.rows.map((r) => ({ name: r.SnapshotName ?? '', state: r.State ?? '' }));
+  const rows = res.rows.map((r) => ({ jobId: BigInt(r.JobId ?? '0'), name: r.SnapshotName ?? '', state: r.State ?? '' }));
+  return rows.sort((a, b) => (a.jobId < b.jobId ? -1 : a.jobId > b.jobId ? 1 : 0));
 }
 
 /** The tables (and views) a full sync of a database backs up. */
@@ -88,8 +91,10 @@ export async function beginCreateSnapshot(ctx: JobContext, p: Progress, signal: 
 
 export async function waitBackupDone(ctx: JobContext, p: Progress, signal: AbortSignal): Promise<StepResult> {
   const snap = snapshotOf(p);
+  // The newest backup of that name: one issued again within the same second after a
+  // cancellation shares the name of the cancelled one.
   const rows = await listBackups(ctx, signal, ` WHERE SnapshotName = ${quoteString(snap.snapshotName)}`);
-  const state = rows[0]?.state;
+  const state = rows[rows.length - 1]?.state;
   if (state === 'FINISHED') return { progress: { ...p, subState: 'GetSnapshotInfo' } };
   if (state === undefined || state === 'CANCELLED') {
     ctx.log.warn({ snapshot: snap.snapshotName, state: state ?? 'missing' }, 'backup did not finish; taking a new one');
