@@ -41,8 +41,12 @@ export function snapshotName(jobName: string, kind: 'full' | 'partial', jobSyncI
   return `${snapshotPrefix(jobName, kind, jobSyncId)}${nowSeconds}`;
 }
 
-export function restoreLabel(snapshot: string, nowSeconds: number): string {
-  return `${snapshot}_r_${nowSeconds}`;
+/**
+ * Milliseconds, not Go's seconds: a restore submitted again after a cancellation, or by a job
+ * deleted and created again, must not take the label of one Doris still lists.
+ */
+export function restoreLabel(snapshot: string, nowMs: number): string {
+  return `${snapshot}_r_${nowMs}`;
 }
 
 export function aliasTableName(table: string, nowSeconds: number): string {

@@ -69,7 +69,7 @@ describe('labels', () => {
     const s = snapshotName('j.x', 'full', 4, 1700000000);
     expect(s).toBe('ccrs_j_x_4_1700000000');
     expect(s.startsWith(snapshotPrefix('j.x', 'full', 4))).toBe(true);
-    expect(restoreLabel(s, 1700000005)).toBe('ccrs_j_x_4_1700000000_r_1700000005');
+    expect(restoreLabel(s, 1700000005123)).toBe('ccrs_j_x_4_1700000000_r_1700000005123');
     expect(aliasTableName('t1', 9)).toBe('__ccr_t1_9');
   });
 });

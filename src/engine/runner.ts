@@ -116,6 +116,13 @@ export class SyncJobRunner implements JobRunner {
         progress = result.progress;
         this.publish(progress);
         progress = await this.clearSilenceWhenPassed(ctx, progress, signal);
+        if (result.problem) {
+          this.deps.metrics.base.errors.inc({ job: this.spec.name, category: result.problem.category, code: result.problem.code });
+          const delay = backoff.next();
+          this.recordRetry(result.problem, delay);
+          await this.wait(delay, signal);
+          continue;
+        }
         if (this.status.lastError) this.status = Object.freeze({ ...this.status, lastError: undefined });
         this.lastLoggedError = '';
         backoff.reset();

@@ -82,7 +82,7 @@ export async function getSnapshotAndRestore(ctx: JobContext, p: Progress, rt: St
   const jobInfo = withExtraInfo(info, backends, tokenRes.token ?? '');
 
   await cancelOurRunningRestore(ctx, signal);
-  const label = restoreLabel(snap.snapshotName, Math.floor(ctx.now() / 1000));
+  const label = restoreLabel(snap.snapshotName, ctx.now());
   const submitted: Progress = {
     ...p,
     subState: 'RestoreSnapshot',
@@ -113,10 +113,20 @@ export async function getSnapshotAndRestore(ctx: JobContext, p: Progress, rt: St
   return { progress: { ...submitted, subState: 'WaitRestoreDone' } };
 }
 
+/**
+ * The newest restore with this label on the destination (Doris keeps finished and cancelled
+ * restores, and a job deleted and created again may have used the label); undefined when
+ * there is none.
+ */
+async function latestRestore(ctx: JobContext, label: string, signal: AbortSignal): Promise<Record<string, string | null> | undefined> {
+  const res = await ctx.dest.query(`SHOW RESTORE FROM ${quoteIdent(ctx.dest.db)} WHERE Label = ${quoteString(label)}`, signal);
+  const jobId = (r: Record<string, string | null>) => BigInt(r.JobId ?? '0');
+  return res.rows.reduce<Record<string, string | null> | undefined>((newest, r) => (newest === undefined || jobId(r) > jobId(newest) ? r : newest), undefined);
+}
+
 /** State of the restore with this label on the destination; undefined when there is none. */
 async function restoreState(ctx: JobContext, label: string, signal: AbortSignal): Promise<string | undefined> {
-  const res = await ctx.dest.query(`SHOW RESTORE FROM ${quoteIdent(ctx.dest.db)} WHERE Label = ${quoteString(label)}`, signal);
-  return res.rows[0]?.State ?? undefined;
+  return (await latestRestore(ctx, label, signal))?.State ?? undefined;
 }
 
 /** TableRefs: renames for table jobs with a different destination name, and alias restores. */
@@ -152,8 +162,7 @@ const DIFFERENT_SCHEMA = /(?:Table|View) (\S+?) already exist but with different
 export async function waitRestoreDone(ctx: JobContext, p: Progress, signal: AbortSignal): Promise<StepResult> {
   const snap = snapshotOf(p);
   const label = snap.restoreLabel ?? '';
-  const res = await ctx.dest.query(`SHOW RESTORE FROM ${quoteIdent(ctx.dest.db)} WHERE Label = ${quoteString(label)}`, signal);
-  const row = res.rows[0];
+  const row = await latestRestore(ctx, label, signal);
   const state = row?.State;
   if (state === 'FINISHED') return { progress: { ...p, subState: 'PersistRestoreInfo' } };
   if (state === undefined) return { progress: { ...p, subState: 'GetSnapshotInfo' } };
@@ -172,10 +181,14 @@ export async function waitRestoreDone(ctx: JobContext, p: Progress, signal: Abor
     ctx.log.info({ table, alias: aliases.get(srcName) }, 'destination table has another schema; restoring under an alias');
     return { progress: { ...p, subState: 'GetSnapshotInfo', tableAliases: aliases } };
   }
-  throw new CcrError('CCR_E0407', `restore ${label} was cancelled on the destination: ${status || 'no reason given'}`, {
+  // Cancelled for another reason (an operator, a destination BE that was down, a timeout):
+  // submit the restore again, as the Go syncer does; waiting on this label would never end.
+  const problem = new CcrError('CCR_E0407', `restore ${label} was cancelled on the destination: ${status || 'no reason given'}; submitting it again`, {
     category: 'fe',
     disposition: 'retry',
   });
+  ctx.log.warn({ restore: label, status }, 'restore cancelled on the destination; submitting it again');
+  return { progress: { ...p, subState: 'GetSnapshotInfo' }, problem };
 }
 
 /** Destination tables by name (views included) from SHOW PROC. */
