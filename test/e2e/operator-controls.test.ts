@@ -49,11 +49,14 @@ describe('operator controls', () => {
     await waitFor(async () => (await env.status(TABLE_JOB)).state === 'paused', 'job paused');
     const seqBefore = await commitSeq(TABLE_JOB);
     const rowsBefore = await tableRows(env.dest, 'opc_t', 't');
-    await env.src.query(`INSERT INTO ${DB}.t VALUES (3, 'while paused'); INSERT INTO ${DB}.t VALUES (1, 'updated while paused');`);
+    // More loads than one getBinlog batch (16), rewriting the same keys: the resumed job must
+    // fetch them all and commit them in order for the last write to win.
+    const loads = Array.from({ length: 40 }, (_, i) => `INSERT INTO ${DB}.t VALUES (${1 + (i % 3)}, 'write ${i}');`);
+    await env.src.query(`INSERT INTO ${DB}.t VALUES (3, 'while paused'); ${loads.join(' ')}`);
     const behind = await waitFor(async () => {
       const lag = await lagOf(TABLE_JOB);
-      return Number(lag.lag) >= 2 ? lag : undefined;
-    }, 'lag to show the two loads');
+      return Number(lag.lag) >= 41 ? lag : undefined;
+    }, 'lag to show the loads');
     expect(Number(behind.next_commit_seq)).toBeGreaterThan(seqBefore);
     expect(Number(behind.last_commit_seq)).toBeGreaterThanOrEqual(Number(behind.next_commit_seq));
     // Syncer-local "YYYY-MM-DD HH:MM:SS" of binlogs written a moment ago.
@@ -71,6 +74,7 @@ describe('operator controls', () => {
 
     expect((await env.api('/resume', { name: TABLE_JOB })).body).toEqual({ success: true });
     await waitSameTable(env, DB, 't', 'opc_t', 't');
+    expect(await tableRows(env.dest, 'opc_t', 't')).toEqual(['[1,"write 39"]', '[2,"write 37"]', '[3,"write 38"]']);
     await env.waitCaughtUp(TABLE_JOB);
     const caughtUp = await lagOf(TABLE_JOB);
     expect(caughtUp).toMatchObject({ success: true, lag: 0, time_interval_secs: 0 });
@@ -242,5 +246,18 @@ describe('operator controls', () => {
     await env.createJob('opc_again', { srcDb: DB, srcTable: 'u', destDb: 'opc_again' }, { allow_table_exists: true });
     await waitSameTable(env, DB, 'u', 'opc_again', 'u');
     await env.waitCaughtUp('opc_again');
+  });
+  it('a restore cancelled on the destination is submitted again', async () => {
+    // The restore's downloads from the source BEs fail a few times: Doris cancels the restore.
+    await env.src.fault({ action: 'fail', service: 'be_http', method: 'download_tablet', count: 3, status: { code: 1, message: 'injected download failure' } });
+    try {
+      await env.createJob('opc_cancelled', { srcDb: DB, srcTable: 't', destDb: 'opc_cancelled' });
+      await waitSameTable(env, DB, 't', 'opc_cancelled', 't');
+    } finally {
+      await env.src.fault({ action: 'clear' });
+    }
+    expect(await env.metric('ccr_errors_total', { job: 'opc_cancelled', code: 'CCR_E0407' })).toBeGreaterThanOrEqual(1);
+    await env.waitCaughtUp('opc_cancelled');
+    expect((await env.status('opc_cancelled')).last_error).toBeNull();
   });
 });
