@@ -75,6 +75,13 @@ export interface JobRunnerContext {
    * same job; resolves to the spec now stored. Same fencing and errors as saveProgress.
    */
   updateSpec(change: (spec: JobSpec) => JobSpec, signal: AbortSignal): Promise<JobSpec>;
+  /**
+   * Synchronous check that this syncer may still write for the job: call it immediately
+   * before every destination commit, DDL, restore or backup submission. Throws a FencedError
+   * (LeaseExpiredError when the syncer's lease ran out, e.g. after the process was frozen):
+   * the runner must stop without that write. Cheap: no I/O.
+   */
+  assertLease(): void;
 }
 
 export interface JobRunner {

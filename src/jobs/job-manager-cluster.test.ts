@@ -60,8 +60,8 @@ describe('JobManager and cluster jobs', () => {
     expect((await store.listChildJobs('c1', signal)).map((j) => j.name)).toEqual(['c1_db1']);
     expect(manager.definition('c1_db1').parent).toEqual({ job: 'c1', database: 'db1', dbId: DB_ID });
     expect(await manager.list(signal)).toEqual([
-      { name: 'c1', kind: 'cluster', parent: undefined },
-      { name: 'c1_db1', kind: 'db', parent: 'c1' },
+      { name: 'c1', kind: 'cluster', parent: undefined, owner: ME },
+      { name: 'c1_db1', kind: 'db', parent: 'c1', owner: ME },
     ]);
     // The runner's own spec updates keep the link.
     await manager.updateHostMapping('c1_db1', { a: 'b' }, {}, signal);

@@ -2,7 +2,9 @@
 // one runner each. Control operations persist first and then tell the runner; read-only
 // operations answer from the runner's published snapshot and never wait on a running step.
 import { CcrError, errorMessage } from '../errors/ccr-error.js';
-import type { Fence, MetaStore, StoredJob } from '../meta-store/meta-store.js';
+import type { LeaseGuard } from '../ha/lease.js';
+import { UNLIMITED_LEASE } from '../ha/lease.js';
+import type { Fence, JobOwnership, MetaStore, StoredJob } from '../meta-store/meta-store.js';
 import { FencedError, MetaStoreErrorCode } from '../meta-store/meta-store.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -29,6 +31,11 @@ export interface JobManagerOptions {
   readonly cipher: PasswordCipher;
   readonly log: Logger;
   readonly metrics: Metrics;
+  /**
+   * This syncer's lease (src/ha/): runners check it before every destination write, and no
+   * job is loaded while it is not valid. Default: never runs out (a single syncer on SQLite).
+   */
+  readonly lease?: LeaseGuard;
 }
 
 /** Where a job lives, for the HTTP layer's ownership redirect. */
@@ -41,6 +48,8 @@ export interface JobListing {
   readonly kind: JobKind | undefined;
   /** The cluster job it belongs to. */
   readonly parent: string | undefined;
+  /** The owning syncer (jobs.belong_to). */
+  readonly owner: string;
 }
 
 interface Entry {
@@ -53,18 +62,26 @@ interface Entry {
   run: { readonly controller: AbortController; readonly done: Promise<void> } | undefined;
   readonly queue: SerialQueue;
   readonly log: Logger;
+  /** A write or lease check found the job no longer ours: unload it when the runner returns. */
+  lost: boolean;
+  /** Being handed to another syncer: the runner must not start again. */
+  handingOver: boolean;
 }
 
 export class JobManager {
   private readonly entries = new Map<string, Entry>();
   private readonly creating = new Set<string>();
+  /** Jobs unloaded whose runner has not returned yet (or being handed over): not loaded again meanwhile. */
+  private readonly retiring = new Map<string, Promise<void>>();
   private readonly background = new Set<Promise<void>>();
   private readonly lifetime = new AbortController();
   private stopping: Promise<void> | undefined;
   private readonly log: Logger;
+  private readonly lease: LeaseGuard;
 
   constructor(private readonly o: JobManagerOptions) {
     this.log = o.log.child({ component: 'job-manager' });
+    this.lease = o.lease ?? UNLIMITED_LEASE;
   }
 
   /** Loads the jobs this syncer owns and starts the running ones. */
@@ -83,6 +100,7 @@ export class JobManager {
       this.lifetime.abort(shuttingDown());
       const runs = [...this.entries.values()].flatMap((e) => (e.run ? [e.run.done] : []));
       await Promise.all(runs);
+      await Promise.all([...this.retiring.values()]);
       await Promise.all([...this.background]);
       await Promise.all([...this.entries.values()].map((e) => e.queue.idle()));
       this.log.info({ jobs: this.entries.size }, 'jobs stopped');
@@ -95,10 +113,82 @@ export class JobManager {
     const row = await this.o.store.getJob(name, this.signal(signal));
     if (!row) throw jobNotFound(name);
     if (row.belongTo !== this.o.identity) return { kind: 'remote', owner: row.belongTo };
-    // Owned in the store but not in memory: another process with our identity created it,
-    // or it was handed to us. Load it now rather than answering "not loaded" as Go does.
-    if (!this.entries.has(name) && !this.stopping) this.load(row);
+    // Owned in the store but not in memory: it was handed to us and the HA service has not
+    // loaded it yet. Load it now rather than answering "not loaded" as Go does.
+    if (!this.entries.has(name) && !this.stopping && this.lease.valid()) this.load(row);
     return { kind: 'local' };
+  }
+
+  /**
+   * Makes the loaded jobs match the store's ownership rows `jobs` (all jobs, read by the HA
+   * service every heartbeat): loads the ones handed to this syncer, stops and unloads the ones
+   * another syncer owns now or whose epoch moved (loaded again on a later call, once their
+   * runner returned). A loaded job missing from `jobs` is kept: it was created after they were
+   * read. Resolves the names it loaded.
+   */
+  async reconcileOwned(jobs: readonly JobOwnership[], signal: AbortSignal): Promise<string[]> {
+    const rows = new Map(jobs.map((j) => [j.name, j]));
+    for (const entry of [...this.entries.values()]) {
+      const row = rows.get(entry.name);
+      if (row && row.belongTo !== this.o.identity) this.forget(entry, `owned by ${row.belongTo} now`);
+      else if (row && row.epoch !== entry.epoch) this.forget(entry, 'ownership epoch changed');
+    }
+    const loaded: string[] = [];
+    if (this.stopping || !this.lease.valid()) return loaded;
+    for (const { name, belongTo, epoch } of jobs) {
+      if (belongTo !== this.o.identity || this.entries.has(name) || this.creating.has(name) || this.retiring.has(name)) continue;
+      const row = await this.o.store.getJob(name, this.signal(signal));
+      if (!row || row.belongTo !== this.o.identity || row.epoch !== epoch || this.entries.has(name) || this.retiring.has(name)) continue;
+      if (this.stopping || !this.lease.valid()) break;
+      this.load(row);
+      loaded.push(name);
+    }
+    if (loaded.length > 0) this.log.info({ jobs: loaded }, 'jobs taken over');
+    return loaded;
+  }
+
+  /** Stops and unloads every job (the lease ran out or the registration is gone); resolves once every runner returned. */
+  async unloadAll(why: string): Promise<void> {
+    for (const entry of [...this.entries.values()]) this.forget(entry, why);
+    await Promise.all([...this.retiring.values()]);
+  }
+
+  /**
+   * Hands `name` to syncer `to` at a step boundary: stops its runner and waits for it (its
+   * last checkpoint is written), then moves the row (fenced on this syncer's epoch, or on
+   * `epoch` when the job is not loaded) and unloads it. A job that moved meanwhile is just
+   * unloaded. On a failed move the runner starts again and the call rejects; when `signal`
+   * aborts while the runner stops, the job stays unloaded until reconcileOwned loads it again.
+   */
+  async handOver(name: string, to: string, epoch: bigint, signal: AbortSignal): Promise<void> {
+    if (this.retiring.has(name) || this.creating.has(name)) throw jobBusy(name, 'it is being stopped or created');
+    const entry = this.entries.get(name);
+    let settle!: () => void;
+    this.retiring.set(name, new Promise<void>((resolve) => (settle = resolve)));
+    try {
+      if (!entry) {
+        await this.o.store.transferJob(name, to, this.signal(signal), { owner: this.o.identity, epoch });
+        return;
+      }
+      entry.handingOver = true;
+      const run = entry.run;
+      run?.controller.abort(new CcrError(JobErrorCode.UNLOADED, `handed over to ${to}`, { category: 'internal', disposition: 'abort' }));
+      if (run) await raceAbort(run.done, this.signal(signal));
+      try {
+        // In the queue: an operator request in flight finishes first, and none starts meanwhile.
+        await entry.queue.run(() => this.o.store.transferJob(name, to, this.signal(signal), this.fence(entry)));
+      } catch (err) {
+        if (err instanceof FencedError) return;
+        entry.handingOver = false;
+        if (entry.spec?.state === 'running' && this.entries.get(name) === entry && !this.stopping) this.startRun(entry);
+        throw err;
+      }
+      entry.log.info({ to }, 'job handed over');
+    } finally {
+      if (entry?.handingOver) this.forget(entry, `handed over to ${to}`);
+      this.retiring.delete(name);
+      settle();
+    }
   }
 
   /**
@@ -292,7 +382,7 @@ export class JobManager {
       } catch {
         kind = undefined;
       }
-      return { name: j.name, kind, parent: j.parent };
+      return { name: j.name, kind, parent: j.parent, owner: j.belongTo };
     });
   }
 
@@ -338,6 +428,7 @@ export class JobManager {
   }
 
   private load(row: StoredJob): void {
+    if (this.retiring.has(row.name)) return;
     try {
       const spec = decodeJobInfo(row.jobInfo, this.o.cipher, row.name);
       const entry = this.register(row.name, spec, row.epoch, undefined);
@@ -352,7 +443,12 @@ export class JobManager {
 
   private register(name: string, spec: JobSpec | undefined, epoch: bigint, loadError: JobErrorInfo | undefined): Entry {
     const log = this.o.log.child({ job: name });
-    const entry: Entry = { name, spec, epoch, runner: undefined, loadError, run: undefined, queue: new SerialQueue(), log };
+    const entry: Entry = { name, spec, epoch, runner: undefined, loadError, run: undefined, queue: new SerialQueue(), log, lost: false, handingOver: false };
+    const lost = <T>(p: Promise<T>): Promise<T> =>
+      p.catch((err: unknown) => {
+        if (err instanceof FencedError) entry.lost = true;
+        throw err;
+      });
     // A cluster job has no runner: the ClusterMonitor reconciles it from the store.
     if (spec && spec.kind !== 'cluster') {
       entry.runner = this.o.engine.createRunner({
@@ -360,8 +456,17 @@ export class JobManager {
         log,
         metrics: this.o.metrics,
         loadProgress: (signal) => this.o.store.getProgress(name, signal),
-        saveProgress: (progress, signal) => this.o.store.updateProgress(name, progress, signal, this.fence(entry)),
-        updateSpec: (change, signal) => this.updateSpecFromRunner(entry, change, signal),
+        saveProgress: (progress, signal) => lost(this.o.store.updateProgress(name, progress, signal, this.fence(entry))),
+        updateSpec: (change, signal) => lost(this.updateSpecFromRunner(entry, change, signal)),
+        assertLease: () => {
+          try {
+            if (this.entries.get(name) !== entry) throw new FencedError(name, this.fence(entry), `job ${name} was unloaded from this syncer`);
+            this.lease.assert(name);
+          } catch (err) {
+            entry.lost = true;
+            throw err;
+          }
+        },
       });
     }
     this.entries.set(name, entry);
@@ -371,7 +476,7 @@ export class JobManager {
 
   private startRun(entry: Entry): void {
     const runner = entry.runner;
-    if (!runner || entry.run) return;
+    if (!runner || entry.run || entry.handingOver) return;
     const controller = new AbortController();
     const signal = AbortSignal.any([controller.signal, this.lifetime.signal]);
     const done = runner.run(signal).then(
@@ -392,7 +497,7 @@ export class JobManager {
   private afterRun(entry: Entry, outcome: RunOutcome, signal: AbortSignal, fenced?: FencedError): void {
     entry.run = undefined;
     this.refreshGauges();
-    if (fenced) {
+    if (fenced || entry.lost) {
       this.forget(entry, 'ownership lost');
       return;
     }
@@ -461,7 +566,15 @@ export class JobManager {
 
   private forget(entry: Entry, why: string): void {
     if (this.entries.get(entry.name) !== entry) return;
-    entry.run?.controller.abort(new CcrError(JobErrorCode.UNLOADED, why, { category: 'internal', disposition: 'abort' }));
+    const run = entry.run;
+    run?.controller.abort(new CcrError(JobErrorCode.UNLOADED, why, { category: 'internal', disposition: 'abort' }));
+    if (run && !this.retiring.has(entry.name)) {
+      const done = run.done.catch(() => undefined);
+      this.retiring.set(entry.name, done);
+      void done.then(() => {
+        if (this.retiring.get(entry.name) === done) this.retiring.delete(entry.name);
+      });
+    }
     this.entries.delete(entry.name);
     this.o.metrics.removeJob(entry.name);
     this.refreshGauges();

@@ -15,6 +15,7 @@ import type {
 } from '../../src/jobs/engine.js';
 import { EMPTY_SNAPSHOT } from '../../src/jobs/engine.js';
 import type { JobSpec } from '../../src/jobs/job-spec.js';
+import { FencedError } from '../../src/meta-store/meta-store.js';
 import { isAbortError, sleep } from '../../src/util/abort.js';
 
 export interface TestEngineOptions {
@@ -171,6 +172,8 @@ export class TestRunner implements JobRunner {
           continue;
         }
         if (prev < this.engine.head(this.spec.name)) {
+          // Applying a binlog stands for a destination commit: only under a valid lease.
+          this.ctx.assertLease();
           prev++;
           await this.save(prev, 501, signal);
           this.publish(prev, 'TableIncrementalSync', this.current.lastFullSync);
@@ -179,7 +182,8 @@ export class TestRunner implements JobRunner {
         await this.idle(signal);
       }
     } catch (err) {
-      if (!isAbortError(err, signal)) throw err;
+      // Another syncer owns the job now, or this syncer's lease ran out: stop without writing.
+      if (!isAbortError(err, signal) && !(err instanceof FencedError)) throw err;
     }
     if (this.engine.stopDelayMs > 0) await sleep(this.engine.stopDelayMs, new AbortController().signal);
     return { kind: 'stopped' };
