@@ -12,7 +12,7 @@ import { createSimEnv, type SimEnv } from './env.js';
 import type { ConnectionControl } from './executor/context.js';
 import { createAuthenticator, createQueryHandler } from './executor/query-handler.js';
 import { GlobalVariables } from './executor/session-statements.js';
-import { startFrontendNode } from './fe/frontend-node.js';
+import { startFrontendNode, type RunningFrontendNode } from './fe/frontend-node.js';
 import { startMysqlServer, type MysqlServer } from './mysql/server.js';
 import { compilePredicate } from './sql/row-expressions.js';
 
@@ -126,25 +126,10 @@ export async function startSimCluster(options: SimClusterOptions = {}): Promise<
     const globals = new GlobalVariables();
     const frontends: SimFrontendAddress[] = [];
     for (const [i, fe] of env.frontends.entries()) {
-      // KILL and SHOW PROCESSLIST reach this FE's server, which exists only once started.
-      const bound: { server?: MysqlServer } = {};
-      const connections: ConnectionControl = {
-        kill: (id, queryOnly) => bound.server?.kill(id, queryOnly) ?? false,
-        processList: () => bound.server?.processList() ?? [],
-      };
-      const server = await startMysqlServer({
-        host,
-        port: portAt(options.queryPort, i),
-        authenticate: createAuthenticator(env),
-        onQuery: createQueryHandler(env, { log, frontendName: fe.name, connections, globals, clock: env.clock }),
-        log,
-      });
-      bound.server = server;
-      opened.push(server);
-      const node = await startFrontendNode(env, fe.name, { host, rpcPort: portAt(options.rpcPort, i), httpPort: portAt(options.httpPort, i), log });
+      const ports = { query: portAt(options.queryPort, i), rpc: portAt(options.rpcPort, i), http: portAt(options.httpPort, i) };
+      const node = await startFrontendServers(env, fe.name, ports, { host, log, globals });
       opened.push(node);
-      env.setFrontendPorts(fe.name, { queryPort: server.port });
-      frontends.push({ name: fe.name, host, queryPort: server.port, rpcPort: node.rpcPort, httpPort: node.httpPort, isMaster: fe.isMaster });
+      frontends.push({ name: fe.name, host, queryPort: node.ports.query, rpcPort: node.ports.rpc, httpPort: node.ports.http, isMaster: fe.isMaster });
     }
     const backends: SimBackendAddress[] = [];
     for (const [i, be] of env.backends.entries()) {
@@ -159,6 +144,56 @@ export async function startSimCluster(options: SimClusterOptions = {}): Promise<
     await env.stop();
     throw err;
   }
+}
+
+/**
+ * One FE's servers — the MySQL query port (the SQL executor), the Thrift FrontendService and
+ * the HTTP port — attached to the env so the stop/restart FE fault closes and reopens them on
+ * the same ports, as an FE process that dies and comes back.
+ */
+async function startFrontendServers(
+  env: SimEnv,
+  name: string,
+  ports: { query: number; rpc: number; http: number },
+  opts: { host: string; log: Logger; globals: GlobalVariables },
+): Promise<Closable & { readonly ports: { query: number; rpc: number; http: number } }> {
+  let mysqlServer: MysqlServer | undefined;
+  let node: RunningFrontendNode | undefined;
+  // KILL and SHOW PROCESSLIST reach this FE's current server.
+  const connections: ConnectionControl = {
+    kill: (id, queryOnly) => mysqlServer?.kill(id, queryOnly) ?? false,
+    processList: () => mysqlServer?.processList() ?? [],
+  };
+  const onQuery = createQueryHandler(env, { log: opts.log, frontendName: name, connections, globals: opts.globals, clock: env.clock });
+  const shut = async (): Promise<void> => {
+    const servers: (Closable | undefined)[] = [mysqlServer, node];
+    mysqlServer = undefined;
+    node = undefined;
+    await Promise.all(servers.map((s) => (s ? s.close() : Promise.resolve())));
+  };
+  const open = async (): Promise<void> => {
+    if (mysqlServer && node) return;
+    try {
+      mysqlServer = await startMysqlServer({ host: opts.host, port: ports.query, authenticate: createAuthenticator(env), onQuery, log: opts.log });
+      node = await startFrontendNode(env, name, { host: opts.host, rpcPort: ports.rpc, httpPort: ports.http, log: opts.log });
+    } catch (err) {
+      await shut();
+      throw err;
+    }
+    ports.query = mysqlServer.port;
+    ports.rpc = node.rpcPort;
+    ports.http = node.httpPort;
+    env.setFrontendPorts(name, { queryPort: mysqlServer.port });
+  };
+  // Start and stop calls are serialised so a restart never races a stop.
+  let transition: Promise<void> = Promise.resolve();
+  const serial = (fn: () => Promise<void>): Promise<void> => {
+    transition = transition.then(fn, fn);
+    return transition;
+  };
+  await serial(open);
+  env.attachFrontendNode(name, { start: () => serial(open), stop: () => serial(shut) });
+  return { ports, close: () => serial(shut) };
 }
 
 function clusterHandle(

@@ -73,13 +73,18 @@ export interface SimBackend {
   readonly alive: boolean;
 }
 
-/** The servers of one BE (Thrift + HTTP), so faults can stop and restart them on their ports. */
+/**
+ * The servers of one BE (Thrift + HTTP) or FE (query, Thrift, HTTP), so faults can stop and
+ * restart them on their ports.
+ */
 export interface BackendNode {
-  /** Closes the BE's ports (idempotent). */
+  /** Closes the node's ports (idempotent). */
   stop(): Promise<void>;
   /** Listens again on the same ports (idempotent). */
   start(): Promise<void>;
 }
+
+export type FrontendNode = BackendNode;
 
 export interface SimEnv {
   readonly model: ClusterModel;
@@ -105,6 +110,12 @@ export interface SimEnv {
   stopBackend(id: bigint): Promise<void>;
   /** Fault: reopens the BE's ports and marks it alive. */
   restartBackend(id: bigint): Promise<void>;
+  /** Registers the running servers of an FE (used by the stop/restart FE fault). */
+  attachFrontendNode(name: string, node: FrontendNode): void;
+  /** Fault: closes the FE's ports and marks it dead (a dead master leaves the cluster without one). */
+  stopFrontend(name: string): Promise<void>;
+  /** Fault: reopens the FE's ports and marks it alive. */
+  restartFrontend(name: string): Promise<void>;
   /** Starts the driver loop (idempotent). */
   start(): void;
   /** Stops the driver loop and waits for in-flight restore downloads. Idempotent. */
@@ -228,7 +239,21 @@ export function createSimEnv(options: SimEnvOptions = {}): SimEnv {
     await nodes.get(id)?.start();
     model.system.setBackendAlive(id, true);
   };
-  const faults = new FaultRegistry({ model, stopBackend, restartBackend });
+  const feNodes = new Map<string, FrontendNode>();
+  const knownFrontend = (name: string): void => {
+    if (!model.state.frontends.some((f) => f.name === name)) throw new RangeError(`unknown frontend ${name}`);
+  };
+  const stopFrontend = async (name: string): Promise<void> => {
+    knownFrontend(name);
+    model.system.setFrontendAlive(name, false);
+    await feNodes.get(name)?.stop();
+  };
+  const restartFrontend = async (name: string): Promise<void> => {
+    knownFrontend(name);
+    await feNodes.get(name)?.start();
+    model.system.setFrontendAlive(name, true);
+  };
+  const faults = new FaultRegistry({ model, stopBackend, restartBackend, stopFrontend, restartFrontend });
 
   return {
     model,
@@ -271,6 +296,12 @@ export function createSimEnv(options: SimEnvOptions = {}): SimEnv {
     },
     stopBackend,
     restartBackend,
+    attachFrontendNode(name, node) {
+      knownFrontend(name);
+      feNodes.set(name, node);
+    },
+    stopFrontend,
+    restartFrontend,
     start: () => driver.start(),
     async stop() {
       driver.stop();

@@ -52,6 +52,8 @@ export interface FaultHost {
   readonly model: ClusterModel;
   stopBackend(id: bigint): Promise<void>;
   restartBackend(id: bigint): Promise<void>;
+  stopFrontend(name: string): Promise<void>;
+  restartFrontend(name: string): Promise<void>;
 }
 
 /** A JSON-friendly view of the armed faults and cluster fault switches (GET /api/__sim/state). */
@@ -60,6 +62,7 @@ export interface FaultState {
   publishHeld: boolean;
   master: string | null;
   stoppedBackends: string[];
+  stoppedFrontends: string[];
 }
 
 function describeAction(f: MethodFaultSpec): string {
@@ -72,6 +75,7 @@ function describeAction(f: MethodFaultSpec): string {
 export class FaultRegistry {
   private faults: ArmedFault[] = [];
   private readonly stopped = new Set<bigint>();
+  private readonly stoppedFrontends = new Set<string>();
 
   constructor(private readonly host: FaultHost) {}
 
@@ -179,12 +183,28 @@ export class FaultRegistry {
     this.stopped.delete(id);
   }
 
+  /**
+   * Stops an FE: its query, Thrift and HTTP ports close and the model marks it dead. Stopping
+   * the master leaves the cluster without one until switchMaster (the election).
+   */
+  async stopFrontend(name: string): Promise<void> {
+    await this.host.stopFrontend(name);
+    this.stoppedFrontends.add(name);
+  }
+
+  /** Restarts a stopped FE on the same ports and marks it alive (as a follower unless it is still the master). */
+  async restartFrontend(name: string): Promise<void> {
+    await this.host.restartFrontend(name);
+    this.stoppedFrontends.delete(name);
+  }
+
   state(): FaultState {
     return {
       methodFaults: this.faults.map((f) => ({ service: f.service, method: f.method, node: f.node, remaining: f.remaining, action: describeAction(f) })),
       publishHeld: this.host.model.state.holdPublish,
       master: this.host.model.system.master()?.name ?? null,
       stoppedBackends: [...this.stopped].map(String),
+      stoppedFrontends: [...this.stoppedFrontends],
     };
   }
 }

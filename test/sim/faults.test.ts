@@ -1,6 +1,7 @@
 // Every fault knob of the admin endpoint (POST /api/__sim/faults on the FE HTTP port) against a
 // doris_sim process, each with the effect a client sees.
 import { connect } from 'node:net';
+import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BeClient } from '../../src/doris/be-client.js';
 import { FeClient } from '../../src/doris/fe-client.js';
@@ -219,6 +220,28 @@ describe('fault knobs', () => {
     const { txnId, info } = await ingestFromSrc('dst2', 'ccr_restarted_1');
     expect((await fe.commitTxn({ ...AUTH, db: 'f', txn_id: txnId, commit_infos: [info] }, signal())).status?.status_code).toBe(StatusCode.OK);
     expect(await sql.query('SELECT count(*) AS n FROM f.dst2')).toEqual([{ n: '2' }]);
+  });
+
+  it('FE stop closes its query, rpc and http ports and marks it dead; restart serves again', async () => {
+    const follower = sim.ready.fes[1];
+    if (follower === undefined) throw new Error('two FEs expected');
+    await fault({ action: 'stopFrontend', name: follower.name });
+    try {
+      for (const port of [follower.query_port, follower.rpc_port, follower.http_port]) expect(await refused(port)).toBe(true);
+      const row = (await sql.query('SHOW FRONTENDS')).find((f) => f['Name'] === follower.name);
+      expect(row?.['Alive']).toBe('false');
+    } finally {
+      await fault({ action: 'restartFrontend', name: follower.name });
+    }
+    for (const port of [follower.query_port, follower.rpc_port, follower.http_port]) expect(await refused(port)).toBe(false);
+    const conn = await mysql.createConnection({ host: '127.0.0.1', port: follower.query_port, user: 'root', password: '' });
+    try {
+      const [rows] = await conn.query('SELECT 1 AS one');
+      expect(rows).toEqual([{ one: 1 }]);
+    } finally {
+      await conn.end();
+    }
+    expect((await admin({ action: 'stopFrontend', name: 'nope' })).status).toBe(400);
   });
 
   it('master switch: the old master answers NOT_MASTER pointing at the new one, and FeClient follows', async () => {

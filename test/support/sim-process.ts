@@ -33,7 +33,13 @@ export interface SimState {
   nextCommitSeq: string;
   frontends: { name: string; alive: boolean; isMaster: boolean; queryPort: number; rpcPort: number; httpPort: number }[];
   backends: { id: string; alive: boolean }[];
-  faults: { methodFaults: { service: string; method: string; remaining: number; action: string }[]; publishHeld: boolean; master: string | null; stoppedBackends: string[] };
+  faults: {
+    methodFaults: { service: string; method: string; remaining: number; action: string }[];
+    publishHeld: boolean;
+    master: string | null;
+    stoppedBackends: string[];
+    stoppedFrontends: string[];
+  };
   databases: { id: string; name: string; tables: { id: string; name: string }[]; backups: string[][]; restores: string[][] }[];
 }
 
@@ -80,6 +86,18 @@ export async function startSim(options: SimOptions = {}): Promise<SimProcess> {
     connectionLimit: 4,
   });
   const auth = `Basic ${Buffer.from(`root:${options.password ?? ''}`).toString('base64')}`;
+  /** The admin API on the first FE whose HTTP port answers (a test may have stopped some). */
+  const admin = async (path: string, init: RequestInit): Promise<Response> => {
+    let last: unknown;
+    for (const fe of ready.fes) {
+      try {
+        return await fetch(`http://127.0.0.1:${fe.http_port}${path}`, { ...init, headers: { ...(init.headers as Record<string, string>), authorization: auth } });
+      } catch (err) {
+        last = err;
+      }
+    }
+    throw last instanceof Error ? last : new Error(`no FE HTTP port answers ${path}`);
+  };
   return {
     ready,
     child,
@@ -89,18 +107,13 @@ export async function startSim(options: SimOptions = {}): Promise<SimProcess> {
       return (Array.isArray(result) ? result : []) as T[];
     },
     async fault(action) {
-      const res = await fetch(`http://127.0.0.1:${ready.http_port}/api/__sim/faults`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: auth },
-        body: JSON.stringify(action),
-      });
+      const res = await admin('/api/__sim/faults', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(action) });
       const body = (await res.json()) as { ok: boolean; error?: string };
       if (!body.ok) throw new Error(`fault ${JSON.stringify(action)} refused: ${body.error}`);
       return body;
     },
     async state() {
-      const res = await fetch(`http://127.0.0.1:${ready.http_port}/api/__sim/state`, { headers: { authorization: auth } });
-      return (await res.json()) as SimState;
+      return (await (await admin('/api/__sim/state', {})).json()) as SimState;
     },
     stderr: () => err,
     async stop() {

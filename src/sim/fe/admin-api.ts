@@ -90,10 +90,18 @@ export async function applyAdminFault(env: SimEnv, body: unknown): Promise<unkno
       else await env.faults.restartBackend(id);
       break;
     }
+    case 'stopFrontend':
+    case 'restartFrontend': {
+      const name = str(o, 'name');
+      if (name === undefined || !env.frontends.some((f) => f.name === name)) throw new AdminRequestError(`unknown frontend ${name ?? '(name missing)'}`);
+      if (action === 'stopFrontend') await env.faults.stopFrontend(name);
+      else await env.faults.restartFrontend(name);
+      break;
+    }
     case undefined:
     default:
       throw new AdminRequestError(
-        'action must be one of fail, clear, switchMaster, clearMaster, gcBinlogs, holdPublish, stopBackend, restartBackend',
+        'action must be one of fail, clear, switchMaster, clearMaster, gcBinlogs, holdPublish, stopBackend, restartBackend, stopFrontend, restartFrontend',
       );
   }
   return env.faults.state();
