@@ -46,10 +46,11 @@ async function runPart(part: Part, options: BenchOptions, signal: AbortSignal): 
       return { ...(await withEnv(options, (env) => runLag(env, o, signal))) };
     }
     case 'drain': {
-      console.log(`(b) drain of ${options.drainBinlogs} binlogs, then (c) the bare RPC loop on the same simulators ...`);
+      const { rounds, binlogsPerRound } = options.drain;
+      console.log(`(b) drain and (c) the bare RPC loop, interleaved: ${rounds} rounds of ${binlogsPerRound} binlogs ...`);
       const batchSize = syncerFlag(options.syncerArgs, 'binlog_batch_size', 16);
       const depth = syncerFlag(options.syncerArgs, 'max_pipeline_ingesting_num', 16);
-      return { ...(await withEnv(options, (env) => runDrain(env, { binlogs: options.drainBinlogs, batchSize, depth }, signal))), limit_depth: depth, limit_batch_size: batchSize };
+      return { ...(await withEnv(options, (env) => runDrain(env, { rounds, binlogsPerRound, batchSize, depth }, signal))), limit_depth: depth, limit_batch_size: batchSize };
     }
     case 'fullsync':
       console.log(`(d) full sync of ${options.fullSync.rows} rows ...`);
@@ -125,7 +126,7 @@ async function main(): Promise<number> {
     bars: checkBars(results),
     errors,
     machine: machine(loadAtStart),
-    flags: { syncer: options.syncerArgs, be_count: options.beCount, parts: options.parts, sizes: { lag: options.lag, drain_binlogs: options.drainBinlogs, fullsync: options.fullSync, idle: options.idle } },
+    flags: { syncer: options.syncerArgs, be_count: options.beCount, parts: options.parts, sizes: { lag: options.lag, drain: options.drain, fullsync: options.fullSync, idle: options.idle } },
   };
   const out = options.out ?? join(REPO_ROOT, 'bench-results', `bench-${mode}-${report.generated_at.replace(/[:.]/g, '-')}.json`);
   mkdirSync(dirname(out), { recursive: true });

@@ -15,7 +15,8 @@ export interface BenchOptions {
   /** Extra flags for ccr_syncer (repeatable --syncer-arg). */
   syncerArgs: string[];
   lag: LagOptions;
-  drainBinlogs: number;
+  /** Drain and limit rounds, and binlogs per round (parts b and c). */
+  drain: { rounds: number; binlogsPerRound: number };
   fullSync: FullSyncOptions;
   idle: IdleOptions;
 }
@@ -56,7 +57,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
     beCount,
     syncerArgs: values['syncer-arg'],
     lag: { ratePerSecond: 50, seconds: quick ? 10 : 30, warmupSeconds: quick ? 1 : 3 },
-    drainBinlogs: quick ? 500 : 5000,
+    drain: quick ? { rounds: 2, binlogsPerRound: 250 } : { rounds: 5, binlogsPerRound: 1000 },
     fullSync: { rows: quick ? 100_000 : 1_000_000, batchRows: quick ? 50_000 : 100_000, buckets: 8 },
     idle: { jobs: quick ? 50 : 500, sampleSeconds: quick ? 5 : 20, createConcurrency: 16 },
   };
