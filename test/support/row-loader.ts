@@ -20,6 +20,8 @@ export interface RowLoaderOptions {
   firstKey?: number;
   /** Pause between INSERTs in ms (default 0). */
   pauseMs?: number;
+  /** The FE query port to write through (default the first FE's). */
+  port?: number;
 }
 
 /** Starts writing `(k INT, v VARCHAR)` rows to `db.table` on the source until stop(). */
@@ -29,7 +31,7 @@ export function startRowLoader(sim: SimProcess, db: string, table: string, optio
   let rows = 0;
   let stopping = false;
   let failure: unknown;
-  const conn = mysql.createConnection({ host: '127.0.0.1', port: sim.ready.query_port, user: 'root', password: '' });
+  const conn = mysql.createConnection({ host: '127.0.0.1', port: options.port ?? sim.ready.query_port, user: 'root', password: '' });
   const loop = (async () => {
     const c = await conn;
     try {

@@ -77,14 +77,29 @@ export async function startSim(options: SimOptions = {}): Promise<SimProcess> {
       reject(new Error(`doris_sim exited with ${code}; stderr: ${err}`));
     });
   });
-  const pool = mysql.createPool({
-    host: '127.0.0.1',
-    port: ready.query_port,
-    user: 'root',
-    password: options.password ?? '',
-    multipleStatements: true,
-    connectionLimit: 4,
-  });
+  // One pool per FE; statements go to the first FE that accepts a connection (a test may have
+  // stopped some).
+  const pools = ready.fes.map((fe) =>
+    mysql.createPool({ host: '127.0.0.1', port: fe.query_port, user: 'root', password: options.password ?? '', multipleStatements: true, connectionLimit: 4 }),
+  );
+  const onLiveFe = async (sql: string): Promise<unknown> => {
+    let last: unknown;
+    for (const pool of pools) {
+      let conn: mysql.PoolConnection;
+      try {
+        conn = await pool.getConnection();
+      } catch (err) {
+        last = err;
+        continue;
+      }
+      try {
+        return (await conn.query(sql))[0];
+      } finally {
+        conn.release();
+      }
+    }
+    throw last instanceof Error ? last : new Error('no FE query port accepts connections');
+  };
   const auth = `Basic ${Buffer.from(`root:${options.password ?? ''}`).toString('base64')}`;
   /** The admin API on the first FE whose HTTP port answers (a test may have stopped some). */
   const admin = async (path: string, init: RequestInit): Promise<Response> => {
@@ -102,7 +117,7 @@ export async function startSim(options: SimOptions = {}): Promise<SimProcess> {
     ready,
     child,
     async query<T>(sql: string): Promise<T[]> {
-      const [result] = await pool.query(sql);
+      const result = await onLiveFe(sql);
       if (Array.isArray(result) && result.length > 0 && Array.isArray(result[0])) return result[result.length - 1] as T[];
       return (Array.isArray(result) ? result : []) as T[];
     },
@@ -117,7 +132,7 @@ export async function startSim(options: SimOptions = {}): Promise<SimProcess> {
     },
     stderr: () => err,
     async stop() {
-      await pool.end().catch(() => undefined);
+      await Promise.all(pools.map((p) => p.end().catch(() => undefined)));
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
     },
