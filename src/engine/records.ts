@@ -244,6 +244,7 @@ export type DropRollupRecord = z.infer<typeof dropRollupRecordSchema>;
 export const recoverInfoRecordSchema = z.looseObject({
   dbId: i64,
   tableId: i64,
+  tableName: str.optional(),
   newTableName: str.optional(),
   partitionId: i64.optional(),
   newPartitionName: str.optional(),

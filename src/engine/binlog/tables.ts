@@ -168,7 +168,9 @@ export async function replaceTable(args: HandlerArgs): Promise<HandlerResult> {
 
 export async function recoverInfo(args: HandlerArgs): Promise<HandlerResult> {
   const rec = parseRecord(recoverInfoRecordSchema, args.binlog.data, where(args));
-  const name = args.progress.tableNames.get(rec.tableId) ?? rec.newTableName;
+  // A table the job dropped with the source's DROP TABLE is no longer in its maps: RECOVER
+  // TABLE brings it back under its old name (or the AS name).
+  const name = args.progress.tableNames.get(rec.tableId) ?? (rec.newTableName || rec.tableName);
   if (args.ctx.kind === 'table' && rec.tableId !== args.ctx.spec().src.tableId) return done(args.progress);
   if (!name) return done(args.progress);
   return {
