@@ -82,6 +82,22 @@ describe('database jobs replicate tables and views', () => {
     await same('again');
   });
 
+  it('RECOVER TABLE and RECOVER PARTITION after a replayed drop: partial syncs bring them back', async () => {
+    await env.src.query(`CREATE TABLE ${SRC}.rec (k INT, v INT) DUPLICATE KEY(k)
+        PARTITION BY RANGE(k) (PARTITION p1 VALUES LESS THAN ("10"), PARTITION p2 VALUES LESS THAN ("20"))
+        DISTRIBUTED BY HASH(k) BUCKETS 2 ${PROPS};
+      INSERT INTO ${SRC}.rec VALUES (1, 1), (11, 11);`);
+    await same('rec');
+    await env.src.query(`ALTER TABLE ${SRC}.rec DROP PARTITION p2`);
+    await same('rec');
+    await env.src.query(`RECOVER PARTITION p2 FROM ${SRC}.rec; INSERT INTO ${SRC}.rec VALUES (12, 12);`);
+    await same('rec');
+    await env.src.query(`DROP TABLE ${SRC}.rec`);
+    await waitFor(async () => !(await tablesOf(env.dest, DEST)).includes('rec'), 'rec dropped on the destination', 20_000);
+    await env.src.query(`RECOVER TABLE ${SRC}.rec; INSERT INTO ${SRC}.rec VALUES (2, 2);`);
+    await same('rec');
+  });
+
   it('ALTER VIEW and DROP VIEW', async () => {
     await env.src.query(`ALTER VIEW ${SRC}.v_base AS SELECT k, concat(v, '!') AS loud FROM ${SRC}.base WHERE k < 100`);
     await sameView('v_base');
@@ -120,8 +136,8 @@ describe('database jobs replicate tables and views', () => {
     expect(await tablesOf(env.dest, DEST)).toEqual(await tablesOf(env.src, SRC));
   });
 
-  it('none of it needed a full sync after the first one; only the clash a partial sync', async () => {
+  it('none of it needed a full sync after the first one; partial syncs only for the recoveries and the clash', async () => {
     await env.waitCaughtUp(JOB);
-    expect(await snapshotSyncs(env, JOB)).toEqual({ full: 1, partial: 1 });
+    expect(await snapshotSyncs(env, JOB)).toEqual({ full: 1, partial: 3 });
   });
 });
