@@ -155,6 +155,14 @@ describe('loadConfig', () => {
     expect(errorOf(() => config(['--secret_key_file=key', '--secret_key=0123456789abcdefXX'], {}, files))).toContain('only one');
   });
 
+  it('HA timings: defaults 3s/10s, the heartbeat at most half the lease', () => {
+    expect(config([])).toMatchObject({ ha_heartbeat_interval: 3_000, ha_lease: 10_000, ha_rebalance_batch: 2 });
+    expect(config(['--ha_heartbeat_interval=500ms', '--ha_lease=1s'])).toMatchObject({ ha_heartbeat_interval: 500, ha_lease: 1_000 });
+    expect(errorOf(() => config(['--ha_heartbeat_interval=6s']))).toContain('at most half of --ha_lease');
+    expect(errorOf(() => config(['--ha_heartbeat_interval=0s']))).toContain('must be positive');
+    expect(errorOf(() => config(['--ha_lease=500ms', '--ha_heartbeat_interval=100ms']))).toContain('at least 1s');
+  });
+
   it('returns help and version requests', () => {
     expect(load(['--help']).kind).toBe('help');
     expect(load(['-h']).kind).toBe('help');

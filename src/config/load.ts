@@ -143,6 +143,12 @@ function checkCombinations(out: Record<OptionName, unknown>, input: LoadInput): 
     if (key.length < 16) throw new ConfigError(`the key in --secret_key_file ${path} is too short (expected at least 16 characters)`);
     out.secret_key = key;
   }
+  if (config.ha_lease < 1000) throw new ConfigError('--ha_lease must be at least 1s');
+  if (config.ha_heartbeat_interval <= 0 || config.ha_heartbeat_interval * 2 > config.ha_lease) {
+    throw new ConfigError(
+      `--ha_heartbeat_interval (${config.ha_heartbeat_interval} ms) must be positive and at most half of --ha_lease (${config.ha_lease} ms), so one lost heartbeat does not stop the jobs`,
+    );
+  }
   if (config.db_type === 'sqlite3' && config.db_dir.trim() === '') {
     throw new ConfigError('--db_dir must name the SQLite file when --db_type=sqlite3 (default db/ccr.db)');
   }

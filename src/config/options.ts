@@ -63,6 +63,22 @@ const DEFINITIONS = {
   }),
   db_max_open_conns: intOption(20, 1, 1000, { description: 'MySQL connection pool size.', group: 'Metadata store' }),
 
+  // High availability (MySQL store only; doc/ha.md)
+  ha_heartbeat_interval: durationOption('3s', {
+    description:
+      'Ours. How often a syncer on a MySQL store renews its lease, checks for dead syncers and picks up jobs handed to it (Go: a fixed 5s). At most half of --ha_lease.',
+    group: 'High availability',
+  }),
+  ha_lease: durationOption('10s', {
+    description:
+      'Ours. A syncer with no heartbeat for this long, by the MySQL server\'s clock, is dead and its jobs move (Go: a fixed 12s). The syncer itself stops writing a safety margin (a fifth, at most 2s) before, measured from its last successful heartbeat.',
+    group: 'High availability',
+  }),
+  ha_rebalance_batch: intOption(2, 0, 1000, {
+    description: 'Ours. Jobs the most loaded syncer hands to the least loaded one per heartbeat, so a new syncer gets work (0: never rebalance; Go only moved jobs of dead syncers).',
+    group: 'High availability',
+  }),
+
   // Logging
   log_level: enumOption(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], 'info', {
     description: 'Log level.',
