@@ -3,7 +3,7 @@
 // it neither loops on the cancelled one nor starts a second full sync.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startCcrEnv, waitSameTable, type CcrEnv } from '../support/ccr-env.js';
-import { backupsOf, createLoadTable, expectNoDuplicateKeys } from '../support/crash-checks.js';
+import { backupsOf, createLoadTable, expectNoDuplicateKeys, restoresOf } from '../support/crash-checks.js';
 import { waitFor } from '../support/wait.js';
 
 const DB = 'faultsnap';
@@ -28,6 +28,17 @@ describe('a backup or restore cancelled under the job', () => {
     expect((await env.status(job)).last_error).toBeNull();
   }
 
+  it('restore cancelled by an operator while it downloads: a new restore is submitted', async () => {
+    await env.src.fault({ action: 'fail', service: 'be_http', method: 'download_tablet', delayMs: 1000 });
+    await createLoadTable(env.src, DB, 't_restore', 20);
+    await env.createJob('snap_restore', { srcDb: DB, srcTable: 't_restore' });
+    await waitFor(async () => (await restoresOf(env.dest, DB, 'snap_restore')).some((r) => r.State === 'DOWNLOADING'), 'the restore to download', 10_000);
+    await env.dest.query(`CANCEL RESTORE FROM ${DB}`);
+    await expectConverged('t_restore', 'snap_restore');
+    expect((await restoresOf(env.dest, DB, 'snap_restore')).map((r) => r.State).sort()).toEqual(['CANCELLED', 'FINISHED']);
+    expect(await env.metric('ccr_errors_total', { job: 'snap_restore', code: 'CCR_E0407' }), 'the cancellation counted as an error').toBe(1);
+  });
+
   it('backup cancelled while it waits for a dead source BE: a new backup is taken', async () => {
     await createLoadTable(env.src, DB, 't_backup', 20);
     await env.createJob('snap_backup', { srcDb: DB, srcTable: 't_backup' });
@@ -42,6 +53,7 @@ describe('a backup or restore cancelled under the job', () => {
       await env.src.fault({ action: 'restartBackend', id: be });
     }
     await expectConverged('t_backup', 'snap_backup', 2);
+    expect(await env.metric('ccr_errors_total', { job: 'snap_backup', code: 'CCR_E0409' }), 'the cancellation counted as an error').toBe(1);
     expect((await backupsOf(env.src, DB, 'snap_backup')).map((b) => b.State).sort()).toEqual(['CANCELLED', 'FINISHED', 'FINISHED']);
   });
 });

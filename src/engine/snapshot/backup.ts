@@ -22,12 +22,14 @@ interface BackupRow {
   jobId: bigint;
   name: string;
   state: string;
+  /** `[OK]`, or why it was cancelled. */
+  status: string;
 }
 
 /** The database's backups, oldest first (Doris keeps finished and cancelled ones, labels may repeat). */
 async function listBackups(ctx: JobContext, signal: AbortSignal, where = ''): Promise<BackupRow[]> {
   const res = await ctx.src.query(`SHOW BACKUP FROM ${quoteIdent(ctx.src.db)}${where}`, signal);
-  const rows = res.rows.map((r) => ({ jobId: BigInt(r.JobId ?? '0'), name: r.SnapshotName ?? '', state: r.State ?? '' }));
+  const rows = res.rows.map((r) => ({ jobId: BigInt(r.JobId ?? '0'), name: r.SnapshotName ?? '', state: r.State ?? '', status: r.Status ?? '' }));
   return rows.sort((a, b) => (a.jobId < b.jobId ? -1 : a.jobId > b.jobId ? 1 : 0));
 }
 
@@ -97,8 +99,16 @@ export async function waitBackupDone(ctx: JobContext, p: Progress, signal: Abort
   const state = rows[rows.length - 1]?.state;
   if (state === 'FINISHED') return { progress: { ...p, subState: 'GetSnapshotInfo' } };
   if (state === undefined || state === 'CANCELLED') {
-    ctx.log.warn({ snapshot: snap.snapshotName, state: state ?? 'missing' }, 'backup did not finish; taking a new one');
-    return { progress: { ...p, subState: 'BeginCreateSnapshot' } };
+    // Take a new one, but as a retry (shown in job_status, backed off): a backup that keeps
+    // being cancelled (timeouts, an operator) must not go unnoticed.
+    const status = rows[rows.length - 1]?.status ?? '';
+    ctx.log.warn({ snapshot: snap.snapshotName, state: state ?? 'missing', status }, 'backup did not finish; taking a new one');
+    const problem = new CcrError(
+      'CCR_E0409',
+      `backup ${snap.snapshotName} ${state === undefined ? 'is gone from' : 'was cancelled on'} the source${status ? `: ${status}` : ''}; taking a new one`,
+      { category: 'fe', disposition: 'retry' },
+    );
+    return { progress: { ...p, subState: 'BeginCreateSnapshot' }, problem };
   }
   return { progress: p, waitMs: ctx.config.snapshotPollMs };
 }
