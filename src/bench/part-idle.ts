@@ -19,6 +19,8 @@ export interface IdleResult {
   idle_jobs: number;
   idle_jobs_rss_mib: number;
   idle_jobs_rss_max_mib: number;
+  /** The same syncer before any job existed, to tell the per-job cost from the process's. */
+  idle_baseline_rss_mib: number;
   idle_jobs_cpu_percent: number;
   /** The source FE answers every idle poll: its CPU is the other cost of idle jobs. */
   idle_src_sim_cpu_percent: number;
@@ -32,6 +34,7 @@ const MIB = 1024 * 1024;
 const db = (i: number): string => `bench_idle_${String(i).padStart(4, '0')}`;
 
 export async function runIdle(env: TwoClusters, options: IdleOptions, signal: AbortSignal): Promise<IdleResult> {
+  const baseline = sampleProc(env.syncer.pid);
   const setupStart = performance.now();
   const statements: string[] = [];
   for (let i = 0; i < options.jobs; i++) {
@@ -74,6 +77,7 @@ export async function runIdle(env: TwoClusters, options: IdleOptions, signal: Ab
     idle_jobs: options.jobs,
     idle_jobs_rss_mib: round(rss.reduce((a, b) => a + b, 0) / rss.length),
     idle_jobs_rss_max_mib: round(Math.max(...rss)),
+    idle_baseline_rss_mib: baseline ? round(baseline.rssBytes / MIB) : Number.NaN,
     idle_jobs_cpu_percent: round(cpuPercent(first, last)),
     idle_src_sim_cpu_percent: srcFirst && srcLast ? round(cpuPercent(srcFirst, srcLast)) : Number.NaN,
     idle_sample_seconds: round((last.at - first.at) / 1000),
