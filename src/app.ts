@@ -2,10 +2,12 @@
 // and HTTP server, passes dependencies through constructors, and starts them in order
 // (stopping in reverse):
 //
-//   meta store (open + migrate) → syncer registry → [http drain] → engine + jobs
-//     → cluster monitor → http listen
+//   http port (reserved when --port 0, so the identity names the bound port) → meta store
+//     (open + migrate) → syncer registry → [http drain] → engine + jobs → cluster monitor
+//     → HA loop (MySQL store) → http listen
 //
-// Stopping runs backwards: the HTTP server stops accepting (new requests get 503), the
+// Stopping runs backwards: the HTTP server stops accepting (new requests get 503), the HA
+// service hands this syncer's jobs to the others and leaves the registry (MySQL store), the
 // cluster monitor stops (a pass in flight is aborted), jobs stop at their step boundaries,
 // in-flight requests drain, then the store closes.
 import { resolve } from 'node:path';
@@ -17,6 +19,12 @@ import { SqlSourceCatalog } from './cluster/sql-source-catalog.js';
 import { syncerIdentity } from './config/derived.js';
 import type { Config } from './config/options.js';
 import { syncerVersion } from './config/version.js';
+import { createHaMetrics } from './ha/ha-metrics.js';
+import { HaService } from './ha/ha-service.js';
+import type { LeaseGuard } from './ha/lease.js';
+import { Lease, leaseMargin, UNLIMITED_LEASE } from './ha/lease.js';
+import type { PortReservation } from './http/port-reservation.js';
+import { reservePort } from './http/port-reservation.js';
 import { buildHttpServer } from './http/server.js';
 import type { SyncEngine } from './jobs/engine.js';
 import { JobManager } from './jobs/job-manager.js';
@@ -64,7 +72,11 @@ export interface App {
 
 export function createApp(o: AppOptions): App {
   const { config, log } = o;
-  const identity = syncerIdentity(config);
+  // With --port 0 and a MySQL store this becomes host:<bound port> once the port is reserved.
+  let identity = syncerIdentity(config);
+  let reservation: PortReservation | undefined;
+  let ha: HaService | undefined;
+  let lease: LeaseGuard = UNLIMITED_LEASE;
   const metrics = createMetrics({ processMetrics: o.processMetrics ?? true });
   const lifecycle = new Lifecycle(log.child({ component: 'lifecycle' }));
   let store: MetaStore | undefined;
@@ -81,6 +93,18 @@ export function createApp(o: AppOptions): App {
     if (v === undefined) throw new Error(`${what} is not available before start()`);
     return v;
   };
+
+  lifecycle.add({
+    name: 'http-port',
+    async start() {
+      reservation = await reservePort(config.listen_host, config.port);
+      // Shared (MySQL) store: the identity is what other syncers redirect to and must be
+      // unique, so it names the bound port. SQLite: one syncer, whose jobs must still be its
+      // own after a restart on another OS-picked port, so the identity stays as configured.
+      if (config.db_type === 'mysql') identity = syncerIdentity({ host: config.host, port: reservation.port });
+    },
+    stop: async () => reservation?.release(),
+  });
 
   lifecycle.add({
     name: 'meta-store',
@@ -113,8 +137,25 @@ export function createApp(o: AppOptions): App {
 
   lifecycle.add({
     name: 'syncer-registry',
-    // A plain upsert of our row; heartbeats and failover belong to the HA service.
-    start: async (signal) => need(store, 'store').upsertSyncer(identity, BigInt(Date.now()) * 1_000_000n, signal),
+    async start(signal) {
+      const s = need(store, 'store');
+      // SQLite: one syncer, as in Go: a plain upsert of its row, no heartbeat, no lease.
+      if (config.db_type !== 'mysql') return s.upsertSyncer(identity, BigInt(Date.now()) * 1_000_000n, signal);
+      const haLease = new Lease({ owner: identity, leaseMs: config.ha_lease, marginMs: leaseMargin(config.ha_lease) });
+      ha = new HaService({
+        store: s,
+        identity,
+        lease: haLease,
+        leaseMs: config.ha_lease,
+        heartbeatMs: config.ha_heartbeat_interval,
+        rebalanceBatch: config.ha_rebalance_batch,
+        handoverTimeoutMs: Math.max(1_000, Math.floor(config.shutdown_grace_ms / 2)),
+        log,
+        metrics: createHaMetrics(metrics),
+      });
+      await ha.register(signal);
+      lease = haLease;
+    },
   });
 
   lifecycle.add({
@@ -134,6 +175,7 @@ export function createApp(o: AppOptions): App {
         cipher,
         log,
         metrics,
+        lease,
       });
       await jobs.start(signal);
     },
@@ -150,7 +192,7 @@ export function createApp(o: AppOptions): App {
       const s = need(store, 'store');
       const j = need(jobs, 'jobs');
       catalog = new SqlSourceCatalog({ connectTimeoutMs: config.connect_timeout, log: log.child({ component: 'source-catalog' }) });
-      monitor = new ClusterMonitor({ store: s, jobs: j, catalog, identity, cipher, log, metrics: createClusterMetrics(metrics) });
+      monitor = new ClusterMonitor({ store: s, jobs: j, catalog, identity, cipher, log, metrics: createClusterMetrics(metrics), lease });
       clusters = new ClusterJobs({ jobs: j, store: s, monitor, identity, log: log.child({ component: 'cluster-jobs' }) });
       monitor.start();
     },
@@ -161,10 +203,36 @@ export function createApp(o: AppOptions): App {
   });
 
   lifecycle.add({
+    name: 'ha',
+    // Started once jobs and the monitor run; stopped first after the HTTP server, so the
+    // hand-over on a graceful stop still has runners to stop and a monitor to lock.
+    async start() {
+      const j = need(jobs, 'jobs');
+      ha?.start(
+        {
+          reconcileOwned: (rows, signal) => j.reconcileOwned(rows, signal),
+          unloadAll: (why) => j.unloadAll(why),
+          handOver: (name, to, epoch, signal) => j.handOver(name, to, epoch, signal),
+          isClusterJob: (name) => {
+            try {
+              return j.kindOf(name) === 'cluster';
+            } catch {
+              return false;
+            }
+          },
+        },
+        monitor,
+      );
+    },
+    stop: async () => ha?.stop(),
+  });
+
+  lifecycle.add({
     name: 'http',
     async start() {
       http = buildHttpServer({ jobs: need(jobs, 'jobs'), clusters: need(clusters, 'clusters'), metrics, config, version: syncerVersion(), log });
-      await http.listen({ host: config.listen_host, port: config.port });
+      await need(reservation, 'port').release();
+      await http.listen({ host: config.listen_host, port: need(reservation, 'port').port });
       const addr = http.server.address();
       bound = typeof addr === 'object' && addr !== null ? { host: addr.address, port: addr.port } : undefined;
       log.info({ host: bound?.host, port: bound?.port, identity }, 'http listening');
@@ -176,7 +244,9 @@ export function createApp(o: AppOptions): App {
   });
 
   return {
-    identity,
+    get identity() {
+      return identity;
+    },
     metrics,
     start: () => lifecycle.start(),
     stop: () => lifecycle.stop(),

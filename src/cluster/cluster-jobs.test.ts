@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ClusterFixture } from '../../test/support/cluster-fixture.js';
-import { clusterFixture } from '../../test/support/cluster-fixture.js';
+import { clusterFixture, ME } from '../../test/support/cluster-fixture.js';
 import { clusterJobRequest, tableJobRequest } from '../../test/support/job-requests.js';
 import { waitFor } from '../../test/support/wait.js';
 import { ClusterErrorCode } from './cluster-errors.js';
@@ -62,8 +62,8 @@ describe('ClusterJobs', () => {
     expect((await f.jobs.list(signal)).map((j) => j.name)).toEqual(['c2', 'x_a', 'x_b']);
     expect(await f.clusters.remove('c2', false, signal)).toEqual({ deleted: [], detached: ['x_a', 'x_b'] });
     expect(await f.jobs.list(signal)).toEqual([
-      { name: 'x_a', kind: 'db', parent: undefined },
-      { name: 'x_b', kind: 'db', parent: undefined },
+      { name: 'x_a', kind: 'db', parent: undefined, owner: ME },
+      { name: 'x_b', kind: 'db', parent: undefined, owner: ME },
     ]);
     expect(f.jobs.status('x_a').state).toBe('running');
     expect(await f.metrics.registry.getSingleMetricAsString('ccr_cluster_children')).not.toContain('job="c1"');

@@ -5,6 +5,8 @@
 // syncer takes a job over; the loop itself only sleeps until the next job is due.
 // update_monitor_interval, a new or resumed cluster job wake it so changes apply at once.
 import { errorMessage } from '../errors/ccr-error.js';
+import type { LeaseGuard } from '../ha/lease.js';
+import { UNLIMITED_LEASE } from '../ha/lease.js';
 import type { JobManager } from '../jobs/job-manager.js';
 import type { JobSpec } from '../jobs/job-spec.js';
 import { decodeJobInfo } from '../jobs/job-spec.js';
@@ -31,6 +33,8 @@ export interface ClusterMonitorOptions {
   readonly log: Logger;
   readonly metrics: ClusterMetrics;
   readonly now?: () => number;
+  /** This syncer's lease (src/ha/): no pass runs, and no pass persists, while it is not valid. */
+  readonly lease?: LeaseGuard;
 }
 
 /** After a pass that was interrupted or could not persist its status: try again this soon. */
@@ -65,10 +69,12 @@ export class ClusterMonitor {
   private readonly requested = new Set<string>();
   private readonly log: Logger;
   private readonly now: () => number;
+  private readonly lease: LeaseGuard;
 
   constructor(private readonly o: ClusterMonitorOptions) {
     this.log = o.log.child({ component: 'cluster-monitor' });
     this.now = o.now ?? Date.now;
+    this.lease = o.lease ?? UNLIMITED_LEASE;
   }
 
   /** Starts the loop (once), under the monitor's own AbortController. */
@@ -130,6 +136,8 @@ export class ClusterMonitor {
 
   /** Reconciles every owned, running cluster job that is due; resolves the wait until the next one. */
   private async tick(signal: AbortSignal): Promise<number> {
+    // Without a lease another syncer may own these jobs already: look again soon.
+    if (!this.lease.valid()) return RESCHEDULE_MS;
     const defaultSeconds = await readDefaultInterval(this.o.store, signal);
     // With nothing due earlier, look again after one default interval: picks up cluster
     // jobs another syncer handed to this one.
@@ -174,11 +182,11 @@ export class ClusterMonitor {
         this.log.warn({ job: name, err: errorMessage(err) }, 'cluster job cannot be read; not reconciled');
         return undefined;
       }
-      if (spec.kind !== 'cluster' || spec.state !== 'running') return undefined;
+      if (spec.kind !== 'cluster' || spec.state !== 'running' || !this.lease.valid()) return undefined;
       const previous = decodeClusterStatus(await this.o.store.getProgress(name, signal));
       const deps = { store: this.o.store, jobs: this.o.jobs, catalog: this.o.catalog, identity: this.o.identity, log: this.log, now: this.now };
       const next = await reconcile(deps, spec, previous, signal, () => this.waiting.has(name));
-      if (!next) return undefined;
+      if (!next || !this.lease.valid()) return undefined;
       try {
         await this.o.store.updateProgress(name, encodeClusterStatus(next), signal, { owner: this.o.identity, epoch: row.epoch });
       } catch (err) {

@@ -107,10 +107,20 @@ describe('app lifecycle', () => {
     const { app } = setup({ db_type: 'mysql', db_host: t.host, db_port: t.port, db_user: t.user, db_password: t.password, db_name: database, port: 0 });
     try {
       await app.start();
-      expect((await app.store.listSyncers(signal)).map((s) => s.hostInfo)).toEqual(['127.0.0.1:0']);
+      // On a shared store the identity names the port actually bound (--port 0).
+      const identity = `127.0.0.1:${app.address()?.port}`;
+      expect(app.identity).toBe(identity);
+      expect((await app.store.listSyncers(signal)).map((s) => s.hostInfo)).toEqual([identity]);
       expect(await post(app, '/create_ccr', tableJobBody('m1'))).toMatchObject({ status: 200 });
-      expect((await app.store.getJob('m1', signal))?.belongTo).toBe('127.0.0.1:0');
+      expect((await app.store.getJob('m1', signal))?.belongTo).toBe(identity);
       await app.stop();
+      // A graceful stop leaves the registry at once; with no other syncer the job stays owned.
+      const conn = await mysql.createConnection({ ...t, database });
+      const [syncers] = await conn.query<mysql.RowDataPacket[]>('SELECT host_info FROM syncers');
+      const [jobs] = await conn.query<mysql.RowDataPacket[]>('SELECT belong_to FROM jobs');
+      await conn.end();
+      expect(syncers).toEqual([]);
+      expect(jobs.map((r) => r.belong_to as string)).toEqual([identity]);
     } finally {
       const conn = await mysql.createConnection({ ...t });
       await conn.query(`DROP DATABASE IF EXISTS \`${database}\``);
