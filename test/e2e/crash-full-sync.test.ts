@@ -118,6 +118,28 @@ describe('SIGKILL during a full sync', () => {
     expect((await restoresOf(env.dest, DB, 'cfs_download')).map((r) => r.Label)).toEqual([running.Label]);
   });
 
+  it('during a partial sync (schema change), after its restore was submitted: found by label, still no full sync', async () => {
+    await tableWithJob('t_partial', 'cfs_partial');
+    await env.waitCaughtUp('cfs_partial');
+    await env.dest.fault({ action: 'fail', service: 'fe', method: 'restoreSnapshot', delayMs: 30_000, after: true });
+    await env.src.query(`ALTER TABLE ${DB}.t_partial MODIFY COLUMN v VARCHAR(64)`);
+    const [submitted] = await waitFor(
+      async () => {
+        const rows = (await simSnapshotJobs(env.dest, DB, 'cfs_partial', 'restores')).filter((r) => r.label.startsWith('ccrp_'));
+        return rows.length > 0 && rows;
+      },
+      'the partial sync restore to be submitted',
+      15_000,
+    );
+    await killAndRestart();
+    await env.waitCaughtUp('cfs_partial');
+    await waitSameTable(env, DB, 't_partial');
+    const progress = await env.progress('cfs_partial');
+    expect(progress).toMatchObject({ full_sync_count: 1, partial_sync_count: 1 });
+    const partials = (await restoresOf(env.dest, DB, 'cfs_partial')).filter((r) => r.Label?.startsWith('ccrp_'));
+    expect(partials.map((r) => [r.Label, r.State])).toEqual([[submitted?.label, 'FINISHED']]);
+  });
+
   it('right after the restore finished, before the syncer saw it', async () => {
     // Every SHOW RESTORE reply is held back 1 s: a poll that ran after FINISHED cannot have
     // answered yet when the test kills the syncer.
