@@ -101,7 +101,10 @@ const DEFINITIONS = {
   // Doris RPC and job tuning
   connect_timeout: durationOption('10s', { description: 'Connect timeout for FE/BE Thrift and FE MySQL connections.', group: 'Sync tuning' }),
   rpc_timeout: durationOption('30s', { description: 'Timeout of one Thrift RPC (raise it, e.g. 5m, for huge snapshots).', group: 'Sync tuning' }),
-  commit_txn_timeout: durationOption('33s', { description: 'Timeout of the commitTxn RPC.', group: 'Sync tuning' }),
+  commit_txn_timeout: durationOption('33s', {
+    description: 'Timeout of the commitTxn RPC; also how long a DDL waits in silence for earlier loads to become visible before job_status reports it.',
+    group: 'Sync tuning',
+  }),
   max_ingest_concurrency_per_backend: intOption(48, 1, 10_000, {
     description: 'In-flight ingest_binlog RPCs per destination BE.',
     group: 'Sync tuning',

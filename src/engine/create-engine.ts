@@ -11,6 +11,7 @@ export function createSyncEngine({ config, log, metrics }: EngineDeps): CcrSyncE
       maxPollIntervalMs: config.max_poll_interval_ms,
       minPollIntervalMs: Math.min(5, config.max_poll_interval_ms),
       snapshotPollMs: 500,
+      publishWaitMs: config.commit_txn_timeout,
       features: {
         atomicRestore: config.feature_atomic_restore,
         replaceNotMatchedWithAlias: config.feature_replace_not_matched_with_alias,

@@ -94,7 +94,7 @@ export class IncrementalSync {
         }
         await pipeline.drain();
         await rt.flush(signal);
-        current = await this.waitVisible(current, signal);
+        current = await this.waitVisible(current, seq, signal);
         const outcome = await this.applyOther(current, binlog, seq, rt, signal);
         if (outcome.kind !== 'done') return { progress: await this.enterSnapshot(current, outcome, seq, rt, signal) };
         current = outcome.progress;
@@ -213,12 +213,21 @@ export class IncrementalSync {
    * DDL must not overtake a load that is committed but not yet visible (PUBLISH_TIMEOUT).
    * Returns the progress without those transactions; the DDL's checkpoint persists that.
    */
-  private async waitVisible(p: Progress, signal: AbortSignal): Promise<Progress> {
+  private async waitVisible(p: Progress, seq: bigint, signal: AbortSignal): Promise<Progress> {
     if (p.committedTxnIds.length === 0) return p;
+    const deadline = this.ctx.now() + this.ctx.config.publishWaitMs;
     for (const txnId of p.committedTxnIds) {
       for (let wait = 20; ; wait = Math.min(wait * 2, 1000)) {
         const status = await txnStatusById(this.ctx, txnId, signal);
         if (status === 'VISIBLE' || status === 'ABORTED' || status === 'UNKNOWN') break;
+        if (this.ctx.now() > deadline) {
+          // Not silently: the job shows why it does not move (and waits on after the backoff).
+          throw new CcrError(
+            'CCR_E0304',
+            `the binlog at seq ${seq} waits for destination transaction ${txnId} (${status}) to become VISIBLE; publishing is slow or stuck on the destination: check its BEs`,
+            { category: 'be', disposition: 'retry' },
+          );
+        }
         await sleep(wait, signal);
       }
     }

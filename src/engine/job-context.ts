@@ -18,6 +18,11 @@ export interface EngineConfig {
   minPollIntervalMs: number;
   /** Interval between SHOW BACKUP / SHOW RESTORE polls while a snapshot step waits. */
   snapshotPollMs: number;
+  /**
+   * commit_txn_timeout: how long a DDL waits for earlier loads to become VISIBLE before the
+   * wait is reported as a retry in job_status (it goes on after the backoff).
+   */
+  publishWaitMs: number;
   features: EngineFeatures;
 }
 

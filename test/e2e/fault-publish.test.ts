@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCcrEnv, waitSameTable, type CcrEnv } from '../support/ccr-env.js';
 import { createLoadTable, expectNoDuplicateKeys, rowCount } from '../support/crash-checks.js';
+import { waitFor } from '../support/wait.js';
 
 const DB = 'faultpub';
 const JOB = 'fault_pub';
@@ -11,7 +12,8 @@ const JOB = 'fault_pub';
 describe('publish timeout on the destination', () => {
   let env: CcrEnv;
   beforeAll(async () => {
-    env = await startCcrEnv();
+    // A short commit timeout bounds how long a DDL waits in silence for invisible loads.
+    env = await startCcrEnv({ syncerArgs: ['--commit_txn_timeout', '2s'] });
     await env.src.query(`CREATE DATABASE ${DB} PROPERTIES ("binlog.enable" = "true")`);
     await createLoadTable(env.src, DB, 't', 10);
     await env.createJob(JOB, { srcDb: DB, srcTable: 't' });
@@ -28,7 +30,7 @@ describe('publish timeout on the destination', () => {
    * With publish held: two loads count as applied (committed) although nothing is visible,
    * then `column` is added on the source and must not reach the destination meanwhile.
    */
-  async function ddlWaitsForInvisibleLoads(key: number, column: string, between?: () => Promise<void>): Promise<void> {
+  async function ddlWaitsForInvisibleLoads(key: number, column: string, between?: () => Promise<void>, whileHeld?: () => Promise<void>): Promise<void> {
     const rows = await rowCount(env.dest, DB, 't');
     await env.dest.fault({ action: 'holdPublish', hold: true });
     try {
@@ -45,6 +47,8 @@ describe('publish timeout on the destination', () => {
         expect(await destColumns()).not.toContain(column);
         await new Promise((r) => setTimeout(r, 50));
       }
+      await whileHeld?.();
+      expect(await destColumns()).not.toContain(column);
     } finally {
       await env.dest.fault({ action: 'holdPublish', hold: false });
     }
@@ -56,6 +60,18 @@ describe('publish timeout on the destination', () => {
 
   it('loads go on as committed; a following DDL waits until they are VISIBLE', async () => {
     await ddlWaitsForInvisibleLoads(1, 'w');
+  });
+
+  it('publish stuck for longer than the commit timeout: the waiting DDL shows in last_error', async () => {
+    await ddlWaitsForInvisibleLoads(200, 'w3', undefined, async () => {
+      const s = await waitFor(async () => {
+        const st = await env.status(JOB);
+        return st.last_error !== null && st;
+      }, 'the wait to be reported', 10_000);
+      expect(s.state).toBe('running');
+      expect(s.last_error).toMatchObject({ code: 'CCR_E0304', message: expect.stringMatching(/VISIBLE/) as unknown });
+    });
+    expect((await env.status(JOB)).last_error).toBeNull();
   });
 
   it('the same after a SIGKILL while the loads were still invisible', async () => {
