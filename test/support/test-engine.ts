@@ -60,6 +60,11 @@ export class TestEngine implements SyncEngine {
     return this.heads.get(name) ?? 0;
   }
 
+  /** Every source's head (to give another engine the same sources). */
+  sourceHeads(): ReadonlyMap<string, number> {
+    return new Map(this.heads);
+  }
+
   async prepare(spec: JobSpec, signal: AbortSignal): Promise<JobSpec> {
     if (this.prepareGate) await raceSignal(this.prepareGate, signal);
     signal.throwIfAborted();
