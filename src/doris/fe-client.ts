@@ -9,7 +9,7 @@
 import type { Logger } from '../observability/logger.js';
 import { mapHost, type HostMapping } from './host-mapping.js';
 import type { FrontendMethod, FrontendService } from './ports.js';
-import { ThriftClient, formatAddress, type RpcObserver, type ThriftAddress } from './thrift/client.js';
+import { ThriftClient, formatAddress, type CallOptions, type RpcObserver, type ThriftAddress } from './thrift/client.js';
 import { FRONTEND_CODECS, type MethodCodec } from './thrift/codec.js';
 import { RpcError } from './thrift/rpc-error.js';
 import { StatusCode, statusCodeName, type TNetworkAddress, type TStatus } from './types.js';
@@ -40,6 +40,9 @@ interface Target {
   port: number;
   key: string;
 }
+
+/** Per-call options of the methods that change the destination. */
+export type GuardOptions = Pick<CallOptions, 'beforeSend'>;
 
 type FeReq<M extends FrontendMethod> = Parameters<FrontendService[M]>[0];
 type FeRes<M extends FrontendMethod> = Awaited<ReturnType<FrontendService[M]>>;
@@ -116,14 +119,17 @@ export class FeClient implements FrontendService {
   getSnapshot(req: FeReq<'getSnapshot'>, signal: AbortSignal): Promise<FeRes<'getSnapshot'>> {
     return this.call(FRONTEND_CODECS.getSnapshot, req, signal);
   }
-  restoreSnapshot(req: FeReq<'restoreSnapshot'>, signal: AbortSignal): Promise<FeRes<'restoreSnapshot'>> {
-    return this.call(FRONTEND_CODECS.restoreSnapshot, req, signal);
+  /** `options.beforeSend`: see {@link CallOptions} (checked before each FE tried). */
+  restoreSnapshot(req: FeReq<'restoreSnapshot'>, signal: AbortSignal, options?: GuardOptions): Promise<FeRes<'restoreSnapshot'>> {
+    return this.call(FRONTEND_CODECS.restoreSnapshot, req, signal, this.rpcTimeoutMs, options?.beforeSend);
   }
-  beginTxn(req: FeReq<'beginTxn'>, signal: AbortSignal): Promise<FeRes<'beginTxn'>> {
-    return this.call(FRONTEND_CODECS.beginTxn, req, signal);
+  /** `options.beforeSend`: see {@link CallOptions} (checked before each FE tried). */
+  beginTxn(req: FeReq<'beginTxn'>, signal: AbortSignal, options?: GuardOptions): Promise<FeRes<'beginTxn'>> {
+    return this.call(FRONTEND_CODECS.beginTxn, req, signal, this.rpcTimeoutMs, options?.beforeSend);
   }
-  commitTxn(req: FeReq<'commitTxn'>, signal: AbortSignal): Promise<FeRes<'commitTxn'>> {
-    return this.call(FRONTEND_CODECS.commitTxn, req, signal, this.commitTxnTimeoutMs);
+  /** `options.beforeSend`: see {@link CallOptions} (checked before each FE tried). */
+  commitTxn(req: FeReq<'commitTxn'>, signal: AbortSignal, options?: GuardOptions): Promise<FeRes<'commitTxn'>> {
+    return this.call(FRONTEND_CODECS.commitTxn, req, signal, this.commitTxnTimeoutMs, options?.beforeSend);
   }
   rollbackTxn(req: FeReq<'rollbackTxn'>, signal: AbortSignal): Promise<FeRes<'rollbackTxn'>> {
     return this.call(FRONTEND_CODECS.rollbackTxn, req, signal);
@@ -157,6 +163,7 @@ export class FeClient implements FrontendService {
     request: Req,
     signal: AbortSignal,
     timeoutMs = this.rpcTimeoutMs,
+    beforeSend?: () => void,
   ): Promise<Res> {
     const tried = new Set<string>();
     let next: Target | undefined = this.master;
@@ -166,7 +173,7 @@ export class FeClient implements FrontendService {
       tried.add(at.key);
       let result: Res;
       try {
-        result = await this.pool(at).call(method, request, signal, { timeoutMs });
+        result = await this.pool(at).call(method, request, signal, { timeoutMs, beforeSend });
       } catch (err) {
         if (signal.aborted || !(err instanceof RpcError) || (err.kind !== 'connect' && err.kind !== 'closed')) throw err;
         this.log?.warn({ method: method.name, address: at.key, kind: err.kind, err: err.message }, 'frontend unreachable, trying the next one');

@@ -64,6 +64,30 @@ describe('ThriftClient over TCP', () => {
     expect(c.stats).toMatchObject({ open: 1, idle: 1 });
   });
 
+  it('runs beforeSend right before writing: when it throws, nothing is sent and the connection is kept', async () => {
+    let served = 0;
+    const server = await serve({ getBinlog: async (req) => (served++, echo(req)) });
+    // All connections busy: the call waits for one, and is checked only once it has it.
+    const c = client(server, { maxConnections: 1 });
+    let checks = 0;
+    const refusal = new Error('lease ran out');
+    const first = c.call(FRONTEND_CODECS.getBinlog, { db: 'a', prev_commit_seq: 1n }, signal);
+    const refused = c.call(FRONTEND_CODECS.getBinlog, { db: 'b', prev_commit_seq: 2n }, signal, {
+      beforeSend: () => {
+        checks++;
+        if (served === 1) throw refusal;
+      },
+    });
+    expect(checks).toBe(0);
+    await first;
+    expect(await rejection(refused)).toBe(refusal);
+    expect(checks).toBe(1);
+    expect(served).toBe(1);
+    expect(c.stats).toEqual({ open: 1, idle: 1, waiting: 0 });
+    expect((await c.call(FRONTEND_CODECS.getBinlog, { db: 'c', prev_commit_seq: 3n }, signal, { beforeSend: () => undefined })).next_commit_seq).toBe(4n);
+    expect(served).toBe(2);
+  });
+
   it('times out a call the server never answers, and recovers', async () => {
     let calls = 0;
     const server = await serve({

@@ -14,7 +14,7 @@ import {
   readMessage,
   type MethodCodec,
 } from './codec.js';
-import { Connection } from './connection.js';
+import { Connection, SendRefused } from './connection.js';
 import { RpcError, type RpcErrorKind } from './rpc-error.js';
 
 export interface ThriftAddress {
@@ -57,6 +57,12 @@ export interface ThriftClientOptions {
 export interface CallOptions {
   /** Overrides the client's callTimeoutMs for this call. */
   timeoutMs?: number | undefined;
+  /**
+   * Runs immediately before the request is written to a ready connection; when it throws,
+   * nothing is sent and the call rejects with what it threw (a write that must not happen
+   * late, such as a commit by a syncer whose lease may have run out while it waited).
+   */
+  beforeSend?: (() => void) | undefined;
 }
 
 interface Waiter {
@@ -112,7 +118,7 @@ export class ThriftClient {
     const started = performance.now();
     let outcome: RpcCallEvent['outcome'] = 'ok';
     try {
-      return await this.run(method, request, signal, options.timeoutMs ?? this.callTimeoutMs);
+      return await this.run(method, request, signal, options.timeoutMs ?? this.callTimeoutMs, options.beforeSend);
     } catch (err) {
       outcome = err instanceof RpcError ? err.kind : signal.aborted ? 'aborted' : 'protocol';
       throw err;
@@ -142,7 +148,13 @@ export class ThriftClient {
     });
   }
 
-  private run<Req, Res>(method: MethodCodec<Req, Res>, request: Req, signal: AbortSignal, timeoutMs: number): Promise<Res> {
+  private run<Req, Res>(
+    method: MethodCodec<Req, Res>,
+    request: Req,
+    signal: AbortSignal,
+    timeoutMs: number,
+    beforeSend: (() => void) | undefined,
+  ): Promise<Res> {
     if (signal.aborted) return Promise.reject(abortReason(signal));
     if (this.closed) return Promise.reject(this.error('aborted', 'client closed', method.name));
     const seqid = this.nextSeqid();
@@ -189,7 +201,7 @@ export class ThriftClient {
           return;
         }
         conn = granted;
-        granted.request(bytes).then(
+        granted.request(bytes, beforeSend).then(
           (reply) => {
             if (conn !== granted) return; // cancelled meanwhile; the connection is gone
             conn = undefined;
@@ -208,6 +220,12 @@ export class ThriftClient {
           (err: unknown) => {
             if (conn !== granted) return;
             conn = undefined;
+            if (err instanceof SendRefused) {
+              // Nothing was written: the connection is as good as before.
+              this.release(granted);
+              finish(asError(err.cause));
+              return;
+            }
             finish(err instanceof RpcError ? withMethod(err, method.name) : asError(err));
           },
         );

@@ -74,12 +74,19 @@ export class Connection {
   /**
    * Sends one complete request (already framed if needed) and resolves with the next message
    * the server sends. Rejects with RpcError 'connect' when the connection cannot be made and
-   * 'closed' / 'protocol' when it breaks; the connection is then gone.
+   * 'closed' / 'protocol' when it breaks; the connection is then gone. `beforeSend` runs once
+   * the connection is ready, immediately before the bytes are written; when it throws, the
+   * call rejects with SendRefused and nothing was sent (the connection stays usable).
    */
-  async request(bytes: Buffer): Promise<Buffer> {
+  async request(bytes: Buffer, beforeSend?: () => void): Promise<Buffer> {
     await this.ready;
     if (this.state === 'closed') throw this.error('closed', `connection to ${this.options.address} closed`);
     if (this.pending) throw this.error('protocol', 'connection already carries a call');
+    try {
+      beforeSend?.();
+    } catch (err) {
+      throw new SendRefused(err);
+    }
     return new Promise<Buffer>((resolve, reject) => {
       this.pending = { resolve, reject };
       this.socket.write(bytes);
@@ -126,5 +133,13 @@ export class Connection {
 
   private error(kind: RpcError['kind'], message: string, cause?: unknown): RpcError {
     return new RpcError(message, { kind, address: this.options.address, cause });
+  }
+}
+
+/** A call's beforeSend check threw: nothing was written. `cause` is what it threw. */
+export class SendRefused extends Error {
+  constructor(override readonly cause: unknown) {
+    super('request not sent: its pre-send check refused it');
+    this.name = 'SendRefused';
   }
 }
