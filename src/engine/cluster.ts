@@ -17,11 +17,17 @@ export class ClusterSide {
   private cachedBackends: { at: number; map: Map<bigint, TBackend> } | undefined;
   private readingBackends: Promise<Map<bigint, TBackend>> | undefined;
 
+  /**
+   * @param assertLease throws (a FencedError) when this syncer may no longer write for the
+   *   job (src/ha/lease.ts); checked right before every statement exec() sends and by steps
+   *   before their own writing RPCs. Default: no check.
+   */
   constructor(
     readonly side: Side,
     private spec: ClusterSpec,
     private readonly pool: ClientPool,
     private readonly metrics: EngineMetrics,
+    readonly assertLease: () => void = () => undefined,
   ) {}
 
   get fe(): FeClient {
@@ -115,7 +121,9 @@ export class ClusterSide {
     return this.timed(() => this.sqlClient().query(sql, signal, options));
   }
 
+  /** Runs a statement that changes the cluster (DDL, BACKUP, CANCEL RESTORE, ...), under the lease check. */
   async exec(sql: string, signal: AbortSignal, options?: SqlCallOptions): Promise<ExecResult> {
+    this.assertLease();
     return this.timed(() => this.sqlClient().exec(sql, signal, options));
   }
 

@@ -62,8 +62,10 @@ export class SyncJobRunner implements JobRunner {
   async run(signal: AbortSignal): Promise<RunOutcome> {
     const log = this.runnerCtx.log;
     const kind = this.spec.kind === 'table' ? 'table' : 'db';
-    const src = new ClusterSide('source', this.spec.src, this.deps.pool, this.deps.metrics);
-    const dest = new ClusterSide('destination', this.spec.dest, this.deps.pool, this.deps.metrics);
+    // Both sides check the lease before they change anything (a backup on the source too).
+    const assertLease = (): void => this.runnerCtx.assertLease();
+    const src = new ClusterSide('source', this.spec.src, this.deps.pool, this.deps.metrics, assertLease);
+    const dest = new ClusterSide('destination', this.spec.dest, this.deps.pool, this.deps.metrics, assertLease);
     const ctx: JobContext = {
       name: this.spec.name,
       kind,

@@ -89,7 +89,7 @@ async function beginTxn(
   signal: AbortSignal,
 ): Promise<bigint | { committed: bigint | undefined }> {
   for (let attempt = 0; ; attempt++) {
-    const res = await ctx.dest.fe.beginTxn({ ...ctx.dest.auth(), db: ctx.dest.db, table_ids: destIds, label }, signal);
+    const res = await ctx.dest.fe.beginTxn({ ...ctx.dest.auth(), db: ctx.dest.db, table_ids: destIds, label }, signal, { beforeSend: ctx.dest.assertLease });
     if (isOk(res.status) && res.txn_id !== undefined) return res.txn_id;
     if (res.status?.status_code === StatusCode.LABEL_ALREADY_EXISTS && attempt === 0) {
       const existing = await findTxnByLabel(ctx, label, signal);
@@ -97,6 +97,8 @@ async function beginTxn(
       if (existing?.status === 'COMMITTED') return { committed: existing.id };
       if (existing && (existing.status === 'PREPARE' || existing.status === 'PRECOMMITTED')) {
         // A previous run died between begin and commit: abort its transaction, begin again.
+        // Under the lease: a syncer that lost the job must not abort its new owner's attempt.
+        ctx.dest.assertLease();
         await rollbackTxn(ctx, existing.id, 'superseded by a retry of the same binlog');
       }
       continue;
@@ -192,7 +194,11 @@ export type CommitOutcome = 'visible' | 'committed';
 export async function commitUpsert(ctx: JobContext, txnId: bigint, commitInfos: TTabletCommitInfo[], signal: AbortSignal): Promise<CommitOutcome> {
   let res;
   try {
-    res = await ctx.dest.fe.commitTxn({ ...ctx.dest.auth(), db: ctx.dest.db, txn_id: txnId, commit_infos: commitInfos }, signal);
+    // The lease is checked at the last moment, when the request is written: a syncer frozen
+    // while it waited for a connection finds its lease gone and commits nothing.
+    res = await ctx.dest.fe.commitTxn({ ...ctx.dest.auth(), db: ctx.dest.db, txn_id: txnId, commit_infos: commitInfos }, signal, {
+      beforeSend: ctx.dest.assertLease,
+    });
   } catch (err) {
     if (!(err instanceof RpcError) || (err.kind !== 'timeout' && err.kind !== 'closed') || signal.aborted) throw err;
     const status = await txnStatusById(ctx, txnId, signal);

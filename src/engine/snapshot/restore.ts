@@ -107,6 +107,7 @@ export async function getSnapshotAndRestore(ctx: JobContext, p: Progress, rt: St
       force_replace: ctx.config.features.restoreReplaceDiffSchema && p.tableAliases.size === 0,
     },
     signal,
+    { beforeSend: ctx.dest.assertLease },
   );
   checkStatus(restore.status, 'destination', 'restoreSnapshot', { label });
   ctx.log.info({ snapshot: snap.snapshotName, restore: label }, 'restore submitted on the destination');
