@@ -2,7 +2,7 @@
 // cluster: what each endpoint answers for a cluster job, and bad input (4xx naming the field).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HttpHarness } from '../../test/support/http-harness.js';
-import { httpHarness } from '../../test/support/http-harness.js';
+import { httpHarness, IDENTITY } from '../../test/support/http-harness.js';
 import { clusterJobRequest, tableJobBody } from '../../test/support/job-requests.js';
 import { waitFor } from '../../test/support/wait.js';
 import { encodeJobInfo, newJobSpec } from '../jobs/job-spec.js';
@@ -55,7 +55,12 @@ describe('cluster jobs over HTTP', () => {
     ]);
     expect(Date.parse(s.next_reconcile_at as string) - Date.parse(s.last_reconcile_at as string)).toBe(120_000);
 
-    expect((await call('/list_jobs', undefined, 'GET')).body).toEqual({ success: true, jobs: ['c1', 'c1_hr', 'c1_sales'], clusters: [{ name: 'c1', children: ['c1_hr', 'c1_sales'] }] });
+    expect((await call('/list_jobs', undefined, 'GET')).body).toEqual({
+      success: true,
+      jobs: ['c1', 'c1_hr', 'c1_sales'],
+      owners: { c1: IDENTITY, c1_hr: IDENTITY, c1_sales: IDENTITY },
+      clusters: [{ name: 'c1', children: ['c1_hr', 'c1_sales'] }],
+    });
     const detail = (await call('/job_detail', { name: 'c1' })).body;
     expect(detail).toMatchObject({ children: ['c1_hr', 'c1_sales'], job_detail: { sync_type: 2, cluster_sync: { exclude_databases: ['db1'], child_name_template: '<name>_<db>' } } });
     expect((await call('/job_detail', { name: 'c1_hr' })).body.job_detail).toMatchObject({ parent: { job: 'c1', database: 'hr', db_id: Number(h.catalog.idOf('hr')) } });
@@ -90,7 +95,7 @@ describe('cluster jobs over HTTP', () => {
     expect((await call('/delete', { name: 'c2' })).body).toEqual({ success: true, deleted: [], detached: ['c2_db1'] });
     expect((await call('/job_detail', { name: 'c2_db1' })).body.job_detail).not.toHaveProperty('parent');
     expect((await call('/delete', { name: 'c1', cascade: true })).body).toEqual({ success: true, deleted: ['c1_hr', 'c1_sales'], detached: [] });
-    expect((await call('/list_jobs', {})).body).toEqual({ success: true, jobs: ['c2_db1'] });
+    expect((await call('/list_jobs', {})).body).toEqual({ success: true, jobs: ['c2_db1'], owners: { c2_db1: IDENTITY } });
     expect((await call('/metrics', undefined, 'GET')).text).not.toContain('ccr_cluster_children{job="c1"}');
   });
 

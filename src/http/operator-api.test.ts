@@ -52,11 +52,11 @@ describe('operator API', () => {
     expect((await h.store.getJob('j1', signal))?.belongTo).toBe(IDENTITY);
   });
 
-  it('lists jobs of every syncer', async () => {
-    expect((await call(h, '/list_jobs', undefined, 'GET')).body).toEqual({ success: true, jobs: [] });
+  it('lists jobs of every syncer, with their owners', async () => {
+    expect((await call(h, '/list_jobs', undefined, 'GET')).body).toEqual({ success: true, jobs: [], owners: {} });
     await createJob('b');
     await h.store.addJob('a', encodeJobInfo(newJobSpec(tableJobRequest('a')), createPasswordCipher('')), 'other:9190', signal);
-    expect((await call(h, '/list_jobs', {})).body).toEqual({ success: true, jobs: ['a', 'b'] });
+    expect((await call(h, '/list_jobs', {})).body).toEqual({ success: true, jobs: ['a', 'b'], owners: { a: 'other:9190', b: IDENTITY } });
   });
 
   it('pauses, resumes and deletes', async () => {

@@ -30,15 +30,17 @@ export function registerServiceRoutes(app: FastifyInstance, o: OperatorApiOption
   app.route({
     method: [...ANY],
     url: '/list_jobs',
-    config: { errorExtras: { jobs: [] } },
+    config: { errorExtras: { jobs: [], owners: {} } },
     handler: async (_req, reply) => {
       const all = await o.jobs.list(clientSignal(reply));
       // Go's flat list of names, and each cluster job with its children (linked in the store).
       const clusters = all
         .filter((j) => j.kind === 'cluster')
         .map((c) => ({ name: c.name, children: all.filter((j) => j.parent === c.name).map((j) => j.name) }));
-      // "clusters" only when there are cluster jobs: the reply stays Go's otherwise.
-      return ok({ jobs: all.map((j) => j.name), ...(clusters.length > 0 ? { clusters } : {}) });
+      // Each job's owning syncer (HA: where job-scoped requests are redirected to).
+      const owners = Object.fromEntries(all.map((j) => [j.name, j.owner]));
+      // "clusters" only when there are cluster jobs.
+      return ok({ jobs: all.map((j) => j.name), owners, ...(clusters.length > 0 ? { clusters } : {}) });
     },
   });
 
