@@ -83,6 +83,13 @@ describe('PartitionKey.toSql', () => {
   it('prints list items as ListPartitionItem.toSql', () => {
     expect(listItemSql({ keys: [makeListKey(['a'], [VARCHAR])] })).toBe('("a")');
     expect(listItemSql({ keys: [makeListKey(['a'], [VARCHAR]), makeListKey(['b'], [VARCHAR])] })).toBe('(("a"),("b"))');
+    // One value of a two-column list prints without its own parentheses, as Doris does.
+    expect(listItemSql({ keys: [makeListKey(['a', 1], [VARCHAR, INT])] })).toBe('("a", "1")');
+  });
+
+  it('rejects list values whose size is not the partition column count', () => {
+    expect(() => makeListKey(['a'], [VARCHAR, INT])).toThrow('partition key desc list size[1] is not equal to partition column size[2]');
+    expect(() => makeListKey(['a', 1, 2], [VARCHAR, INT])).toThrow('partition key desc list size[3] is not equal to partition column size[2]');
   });
 });
 

@@ -106,7 +106,9 @@ export function isMinKey(key: PartitionKey, columns: KeyColumn[]): boolean {
 
 /** PartitionKey.createListPartitionKey: one literal per column; an empty tuple is the DEFAULT key. */
 export function makeListKey(values: PartitionKeyLiteral[], columns: KeyColumn[]): PartitionKey {
-  if (values.length > columns.length) {
+  // ListPartitionInfo.createAndCheckPartitionItem: every non-empty value list has one literal
+  // per partition column (so `VALUES IN ("a", "1")` is two one-column values).
+  if (values.length > 0 && values.length !== columns.length) {
     throw ddlError(`partition key desc list size[${values.length}] is not equal to partition column size[${columns.length}]`);
   }
   const types = columns.map((c) => primitiveTypeName(c.type));
