@@ -20,11 +20,49 @@ export function addPartitionClause(rec: AddPartitionRecord): string {
   sql = sql.replace(/\s+BUCKETS\s+AUTO\b/i, '');
   // Old FEs print unpartitioned-style bounds and nested list items; Doris rejects both back.
   sql = sql.replace(/VALUES \[\(\), \(\)\)/, '').replace(/VALUES IN \(\(\((.*?)\)\)\)/, 'VALUES IN (($1))');
+  sql = wrapSingleListTuple(sql);
   const dist = rec.partition?.distributionInfo ?? rec.partition?.di;
   if (dist && !/DISTRIBUTED\s+BY/i.test(sql)) {
     const columns = (dist.distributionColumns ?? []).map((c) => quoteIdent(c.name));
     sql += dist.type === 'RANDOM' || columns.length === 0 ? ' DISTRIBUTED BY RANDOM' : ` DISTRIBUTED BY HASH(${columns.join(', ')})`;
     if (dist.bucketNum !== undefined && dist.bucketNum > 0) sql += ` BUCKETS ${dist.bucketNum}`;
+  }
+  return sql;
+}
+
+/**
+ * ListPartitionItem.toSql prints the one value of a multi-column list partition as a bare
+ * tuple, `VALUES IN ("a", "1")`, which Doris parses back as two one-column values and refuses
+ * ("partition key desc list size[1] is not equal to partition column size[2]"). Several values
+ * print as `(("a", "1"),("b", "2"))` and one-column values as `("a")` or `(("a"),("b"))`, so a
+ * bare tuple of two or more literals can only be that case: give it its parentheses.
+ */
+export function wrapSingleListTuple(sql: string): string {
+  const at = /VALUES\s+IN\s*\(/i.exec(sql);
+  if (!at) return sql;
+  const open = at.index + at[0].length - 1;
+  let depth = 0;
+  let quote: string | undefined;
+  let nested = false;
+  let commas = 0;
+  for (let i = open; i < sql.length; i++) {
+    const c = sql[i];
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = undefined;
+      continue;
+    }
+    if (c === '"' || c === "'" || c === '`') quote = c;
+    else if (c === '(') {
+      depth++;
+      if (depth > 1) nested = true;
+    } else if (c === ')') {
+      depth--;
+      if (depth === 0) {
+        if (nested || commas === 0) return sql;
+        return `${sql.slice(0, open)}(${sql.slice(open, i + 1)})${sql.slice(i + 1)}`;
+      }
+    } else if (c === ',' && depth === 1) commas++;
   }
   return sql;
 }

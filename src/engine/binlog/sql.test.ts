@@ -17,6 +17,12 @@ describe('replay SQL', () => {
       'ADD PARTITION `p` VALUES IN ((1)) DISTRIBUTED BY RANDOM BUCKETS 2',
     );
     expect(addPartitionClause(rec('ADD PARTITION p DISTRIBUTED BY HASH(k) BUCKETS 4'))).toBe('ADD PARTITION p DISTRIBUTED BY HASH(k) BUCKETS 4');
+    // The one value of a multi-column list partition, printed as a bare tuple by the FE.
+    expect(addPartitionClause(rec('ADD PARTITION `p2` VALUES IN ("z", "3") ("version_info" = "1");'))).toBe('ADD PARTITION `p2` VALUES IN (("z", "3")) ("version_info" = "1")');
+    expect(addPartitionClause(rec('ADD PARTITION `p` VALUES IN ("a,(b", "3")'))).toBe('ADD PARTITION `p` VALUES IN (("a,(b", "3"))');
+    for (const kept of ['ADD PARTITION `p` VALUES IN ("a")', 'ADD PARTITION `p` VALUES IN (("a"),("b"))', 'ADD PARTITION `p` VALUES IN (("a", "1"),("b", "2"))', 'ADD PARTITION `p` VALUES [("1"), ("2"))']) {
+      expect(addPartitionClause(rec(kept))).toBe(kept);
+    }
   });
 
   it('rewrites light schema change SQL for the destination table', () => {
