@@ -103,7 +103,10 @@ export async function getSnapshotAndRestore(ctx: JobContext, p: Progress, rt: St
       job_info: jobInfo,
       clean_tables: full && ctx.kind === 'db' && ctx.config.features.cleanTableAndPartitions,
       clean_partitions: full && ctx.config.features.cleanTableAndPartitions,
-      atomic_restore: full && ctx.config.features.atomicRestore,
+      // A whole-table partial sync replaces the table (the Go syncer restores it under an alias
+      // and swaps): restoring in place fails for good when a destination partition of the same
+      // name has another range or list ("has different partition item").
+      atomic_restore: (full || snap.partial?.replace === true) && ctx.config.features.atomicRestore,
       force_replace: ctx.config.features.restoreReplaceDiffSchema && p.tableAliases.size === 0,
     },
     signal,
