@@ -60,6 +60,28 @@ describe('database jobs replicate data and schema changes', () => {
     await same('agg');
   });
 
+  it('multi-column range and list partitions and a NULL list value: created and added as SQL', async () => {
+    await env.src.query(`CREATE TABLE ${DB}.mr (k1 INT, k2 DATE, v INT) DUPLICATE KEY(k1, k2)
+        PARTITION BY RANGE(k1, k2) (PARTITION p1 VALUES LESS THAN ("10", "2024-01-01")) DISTRIBUTED BY HASH(k1) BUCKETS 2 ${PROPS};
+      CREATE TABLE ${DB}.ml (a VARCHAR(5), b INT, v INT) DUPLICATE KEY(a, b)
+        PARTITION BY LIST(a, b) (PARTITION p1 VALUES IN (("x", 1), ("y", 2))) DISTRIBUTED BY HASH(a) BUCKETS 2 ${PROPS};
+      CREATE TABLE ${DB}.mn (a INT NULL, v INT) DUPLICATE KEY(a)
+        PARTITION BY LIST(a) (PARTITION pn VALUES IN ((NULL), (1))) DISTRIBUTED BY HASH(a) BUCKETS 1 ${PROPS};
+      INSERT INTO ${DB}.mr VALUES (1, '2023-01-01', 1);
+      INSERT INTO ${DB}.ml VALUES ('x', 1, 1);
+      INSERT INTO ${DB}.mn VALUES (NULL, 1), (1, 2);
+      ALTER TABLE ${DB}.mr ADD PARTITION p2 VALUES [("10", "2024-01-01"), ("20", "2025-01-01"));
+      ALTER TABLE ${DB}.ml ADD PARTITION p2 VALUES IN (("z", 3));
+      ALTER TABLE ${DB}.ml ADD PARTITION p3 VALUES IN (("u", 4), ("w", 5));
+      ALTER TABLE ${DB}.mn ADD PARTITION p2 VALUES IN ((2), (3));
+      INSERT INTO ${DB}.mr VALUES (15, '2024-06-01', 2);
+      INSERT INTO ${DB}.ml VALUES ('z', 3, 3), ('w', 5, 5);
+      INSERT INTO ${DB}.mn VALUES (3, 3);`);
+    for (const t of ['mr', 'ml', 'mn']) await same(t);
+    await env.waitCaughtUp(JOB);
+    expect(await snapshotSyncs(env, JOB)).toEqual({ full: 1, partial: 0 });
+  });
+
   it('columns: add, drop, rename and comments replay as SQL', async () => {
     await env.src.query(`ALTER TABLE ${DB}.uniq ADD COLUMN extra DATE DEFAULT "2024-01-01";
       INSERT INTO ${DB}.uniq VALUES (3, 'three', 3, '2025-03-03');
@@ -115,5 +137,17 @@ describe('database jobs replicate data and schema changes', () => {
     await same('dup');
     await env.waitCaughtUp(JOB);
     expect((await snapshotSyncs(env, JOB)).full).toBe(1);
+  });
+  it('a partial sync replaces a destination table whose partition another range took (restoring in place would fail)', async () => {
+    await env.waitCaughtUp(JOB);
+    const before = await snapshotSyncs(env, JOB);
+    await env.dest.query(`ALTER TABLE ${DB}.mr DROP PARTITION p2; ALTER TABLE ${DB}.mr ADD PARTITION p2 VALUES [("10", "2024-01-01"), ("12", "2024-01-01"));`);
+    const progress = (await env.progress(JOB)) as { table_name_mapping: Record<string, string> };
+    const [id] = Object.entries(progress.table_name_mapping).find(([, name]) => name === 'mr') ?? [];
+    expect((await env.api('/job_skip_binlog', { name: JOB, skip_by: 'partialsync', skip_table: 'mr', skip_table_id: Number(id) })).body).toEqual({ success: true });
+    await same('mr');
+    expect(await waitSyncs(env, JOB, { partial: before.partial + 1 })).toEqual({ full: 1, partial: before.partial + 1 });
+    await env.src.query(`INSERT INTO ${DB}.mr VALUES (16, '2024-07-01', 4)`);
+    await same('mr');
   });
 });
