@@ -4,6 +4,7 @@
 // asynchronous Doris behaviour (publish, alter jobs, GC, backup/restore) progress in real
 // time. Servers (FE Thrift/HTTP, BE Thrift/HTTP, MySQL) are started separately on top of it
 // and report their bound ports back with setFrontendPorts / setBackendPorts.
+import { TxnCallLog } from './fe/txn-calls.js';
 import type { Logger } from '../observability/logger.js';
 import { BackupManager } from './backup/backup-manager.js';
 import { DbJobQueues, type QueuedJob } from './backup/job-queue.js';
@@ -91,6 +92,8 @@ export interface SimEnv {
   readonly clock: Clock;
   readonly log: Logger | undefined;
   readonly faults: FaultRegistry;
+  /** Debug record of the FE transaction calls and their clients (GET /api/__sim/state?txn_calls=true). */
+  readonly txnCalls: TxnCallLog;
   readonly backups: BackupManager;
   readonly restores: RestoreManager;
   /** The BEs' snapshot directories (served by /api/_tablet/_download). */
@@ -259,6 +262,7 @@ export function createSimEnv(options: SimEnvOptions = {}): SimEnv {
     model,
     clock,
     log,
+    txnCalls: new TxnCallLog(),
     backups,
     restores,
     snapshots,

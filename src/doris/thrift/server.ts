@@ -55,7 +55,13 @@ export interface ThriftServer {
   close(): Promise<void>;
 }
 
-type Dispatch = (method: string, request: unknown, signal: AbortSignal) => Promise<unknown>;
+/** What a handler may learn about the call besides its request (the simulator's debug records). */
+export interface ThriftCallInfo {
+  /** The client's address, ip:port ([ip]:port for IPv6). */
+  readonly peer: string;
+}
+
+type Dispatch = (method: string, request: unknown, signal: AbortSignal, info: ThriftCallInfo) => Promise<unknown>;
 
 /** Requests read ahead per connection before the socket is paused (back-pressure). */
 const MAX_QUEUED = 16;
@@ -64,7 +70,7 @@ const CLOSE_GRACE_MS = 1_000;
 
 /**
  * Starts a server and resolves once it listens. The handler is called as
- * `handler[method](request, signal)`; `signal` aborts when the client disconnects or the
+ * `handler[method](request, signal, info)` (ThriftCallInfo; ports ignore it); `signal` aborts when the client disconnects or the
  * server closes. A rejection becomes a TApplicationException INTERNAL_ERROR reply ("Internal
  * error processing <method>", as Java Thrift says), a DropConnection rejection closes the
  * connection without reply, and an unknown method gets UNKNOWN_METHOD ("Invalid method name:
@@ -73,11 +79,11 @@ const CLOSE_GRACE_MS = 1_000;
 export async function startThriftServer(options: ThriftServerOptions): Promise<ThriftServer> {
   const log = options.log?.child({ component: 'thrift-server', service: options.service });
   const handler: object = options.handler;
-  const dispatch: Dispatch = (method, request, signal) =>
+  const dispatch: Dispatch = (method, request, signal, info) =>
     Promise.resolve().then(() => {
       const fn = (handler as Record<string, unknown>)[method];
       if (typeof fn !== 'function') throw new Error(`handler does not implement ${method}`);
-      return (fn as (req: unknown, signal: AbortSignal) => unknown).call(handler, request, signal);
+      return (fn as (req: unknown, signal: AbortSignal, info: ThriftCallInfo) => unknown).call(handler, request, signal, info);
     });
   const connections = new Set<ServerConnection>();
   const server = net.createServer((socket) => {
@@ -132,12 +138,15 @@ class ServerConnection {
   private protocolError: ThriftProtocolError | undefined;
   private busy = false;
   private closed = false;
+  private readonly info: ThriftCallInfo;
 
   constructor(
     private readonly socket: net.Socket,
     private readonly deps: ConnectionDeps,
   ) {
     this.reader = new MessageReader({ framed: deps.framed, maxMessageBytes: deps.maxMessageBytes });
+    const ip = socket.remoteAddress ?? '';
+    this.info = { peer: ip.includes(':') ? `[${ip}]:${socket.remotePort ?? 0}` : `${ip}:${socket.remotePort ?? 0}` };
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', () => undefined); // 'close' follows and does the cleanup
@@ -210,7 +219,7 @@ class ServerConnection {
     }
     let result: unknown;
     try {
-      result = await this.deps.dispatch(header.name, request, this.controller.signal);
+      result = await this.deps.dispatch(header.name, request, this.controller.signal, this.info);
     } catch (err) {
       if (err instanceof DropConnection) {
         this.socket.destroy();

@@ -107,8 +107,11 @@ export async function applyAdminFault(env: SimEnv, body: unknown): Promise<unkno
   return env.faults.state();
 }
 
-/** GET /api/__sim/state: nodes, master, faults, backup/restore jobs, the next commit seq. */
-export function simState(env: SimEnv): string {
+/**
+ * GET /api/__sim/state: nodes, master, faults, backup/restore jobs, the next commit seq; with
+ * `txnCalls`, the debug record of FE transaction calls and their clients (env.txnCalls).
+ */
+export function simState(env: SimEnv, options: { txnCalls?: boolean } = {}): string {
   const model = env.model;
   return stringifyJsonBig(
     {
@@ -132,6 +135,7 @@ export function simState(env: SimEnv): string {
         backups: env.backups.show(d.name).rows,
         restores: env.restores.show(d.name, undefined, true).rows,
       })),
+      ...(options.txnCalls ? { txnCalls: env.txnCalls.list() } : {}),
     },
     2,
   );

@@ -116,7 +116,7 @@ export async function startFeHttpServer(env: SimEnv, feName: string, options: Fe
     if (action === 'admin') {
       if (!authenticate(req, res)) return;
       if (path === '/api/__sim/state' && method === 'GET') {
-        json(res, 200, simState(env));
+        json(res, 200, simState(env, { txnCalls: url.searchParams.get('txn_calls') === 'true' }));
         return;
       }
       if (path === '/api/__sim/faults' && method === 'POST') {

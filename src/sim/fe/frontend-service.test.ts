@@ -137,6 +137,24 @@ describe('FrontendService: transactions', () => {
     expect(unknown.status?.error_msgs?.[0]).toBe('errCode = 2, detailMessage = transaction [123456789] not found');
     const binlogs = await c.fe.getBinlog({ ...ROOT, db: 'db', prev_commit_seq: 0n, num_acquired: 100n }, signal);
     expect(binlogs.binlogs?.some((b) => b.type === BinlogType.UPSERT)).toBe(true);
+
+    // The debug record: every transaction call, its label and outcome, and the client it came from.
+    const calls = c.env.txnCalls.list();
+    expect(calls.map((x) => [x.method, x.label, x.txnId, x.outcome])).toEqual([
+      ['beginTxn', 'L1', String(first.txn_id), 'OK'],
+      ['beginTxn', 'L1', '', 'LABEL_ALREADY_EXISTS'],
+      ['rollbackTxn', 'L1', String(first.txn_id), 'OK'],
+      ['rollbackTxn', 'L1', String(first.txn_id), 'ANALYSIS_ERROR'],
+      ['beginTxn', 'L1', String(reused.txn_id), 'OK'],
+      ['beginTxn', 'L2', '', 'ANALYSIS_ERROR'],
+      ['beginTxn', 'L2', '', 'ANALYSIS_ERROR'],
+      ['commitTxn', 'L1', String(reused.txn_id), 'OK'],
+      ['rollbackTxn', 'L1', String(reused.txn_id), 'ANALYSIS_ERROR'],
+      ['rollbackTxn', '', '123456789', 'ANALYSIS_ERROR'],
+    ]);
+    expect(new Set(calls.map((x) => x.peer)).size).toBe(1);
+    expect(calls[0]?.peer).toMatch(/^127\.0\.0\.1:\d+$/);
+    expect(calls[0]).toMatchObject({ db: 'db', fe: c.fes[0]?.name });
   });
 
   it('commitTxn answers PUBLISH_TIMEOUT while publish is held; the data becomes visible when released', async () => {

@@ -5,9 +5,11 @@
 // runs the method on the cluster model. Business errors are statuses, never exceptions.
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { FrontendMethod, FrontendService } from '../../doris/ports.js';
+import type { ThriftCallInfo } from '../../doris/thrift/server.js';
 import {
   SnapshotType,
   StatusCode,
+  statusCodeName,
   type TBeginTxnRequest,
   type TBeginTxnResult,
   type TCommitTxnRequest,
@@ -182,8 +184,8 @@ export class SimFrontendService implements FrontendService {
     });
   }
 
-  beginTxn(req: TBeginTxnRequest, signal: AbortSignal): Promise<TBeginTxnResult> {
-    return this.run('beginTxn', signal, () => {
+  beginTxn(req: TBeginTxnRequest, signal: AbortSignal, call?: ThriftCallInfo): Promise<TBeginTxnResult> {
+    return this.recorded('beginTxn', req, call, (r) => r.txn_id, this.run('beginTxn', signal, () => {
       requireFields(req, ['user', 'passwd', 'db', 'table_ids', 'label']);
       if (req.label === '') throw userError('empty label in begin request');
       const db = this.db(req.db);
@@ -208,11 +210,11 @@ export class SimFrontendService implements FrontendService {
         }
         throw err;
       }
-    });
+    }));
   }
 
-  commitTxn(req: TCommitTxnRequest, signal: AbortSignal): Promise<TCommitTxnResult> {
-    return this.run('commitTxn', signal, () => {
+  commitTxn(req: TCommitTxnRequest, signal: AbortSignal, call?: ThriftCallInfo): Promise<TCommitTxnResult> {
+    return this.recorded('commitTxn', req, call, () => req.txn_id, this.run('commitTxn', signal, () => {
       requireFields(req, ['user', 'passwd', 'db', 'txn_id', 'commit_infos']);
       const db = req.db_id !== undefined && req.db_id > 0n ? this.env.model.catalog.databaseById(req.db_id) : this.db(req.db);
       if (!db) throw new MetaNotFoundError(`db ${req.db ?? ''} does not exist`);
@@ -224,11 +226,11 @@ export class SimFrontendService implements FrontendService {
       const r = this.env.model.txns.commit(db.id, txnId, req.commit_infos ?? []);
       if (!r.visible) return { status: { status_code: StatusCode.PUBLISH_TIMEOUT, error_msgs: [PUBLISH_TIMEOUT_MSG] } };
       return { status: OK };
-    });
+    }));
   }
 
-  rollbackTxn(req: TRollbackTxnRequest, signal: AbortSignal): Promise<TRollbackTxnResult> {
-    return this.run('rollbackTxn', signal, () => {
+  rollbackTxn(req: TRollbackTxnRequest, signal: AbortSignal, call?: ThriftCallInfo): Promise<TRollbackTxnResult> {
+    return this.recorded('rollbackTxn', req, call, () => req.txn_id, this.run('rollbackTxn', signal, () => {
       requireFields(req, ['user', 'passwd', 'db', 'txn_id']);
       const db = req.db_id !== undefined && req.db_id > 0n ? this.env.model.catalog.databaseById(req.db_id) : this.db(req.db);
       if (!db) throw new MetaNotFoundError(`db ${req.db ?? ''} does not exist`);
@@ -237,7 +239,29 @@ export class SimFrontendService implements FrontendService {
       authenticate(this.env.model, req);
       this.env.model.txns.abort(db.id, txnId, req.reason ?? 'system cancel');
       return { status: OK };
-    });
+    }));
+  }
+
+  /** Adds a transaction call and its outcome to the debug record (env.txnCalls); answers as `result` does. */
+  private async recorded<R extends AnyResult>(
+    method: 'beginTxn' | 'commitTxn' | 'rollbackTxn',
+    req: { db?: string | undefined; label?: string | undefined },
+    call: ThriftCallInfo | undefined,
+    txnOf: (result: R) => bigint | undefined,
+    result: Promise<R>,
+  ): Promise<R> {
+    const entry = { method, label: req.label ?? '', db: req.db ?? '', peer: call?.peer ?? '', fe: this.feName, atMs: this.env.clock() };
+    try {
+      const r = await result;
+      const code = r.status?.status_code ?? StatusCode.OK;
+      const txnId = txnOf(r);
+      const label = entry.label || (txnId === undefined ? '' : (this.env.model.txns.get(txnId)?.label ?? ''));
+      this.env.txnCalls.record({ ...entry, label, txnId: txnId?.toString() ?? '', outcome: code === StatusCode.OK ? 'OK' : statusCodeName(code) });
+      return r;
+    } catch (err) {
+      this.env.txnCalls.record({ ...entry, txnId: '', outcome: err instanceof Error ? err.message : String(err) });
+      throw err;
+    }
   }
 
   getMasterToken(req: TGetMasterTokenRequest, signal: AbortSignal): Promise<TGetMasterTokenResult> {
