@@ -84,13 +84,19 @@ export class SyncJobRunner implements JobRunner {
       },
     };
     const writer = new ProgressWriter(this.spec.name, (text, s) => this.runnerCtx.saveProgress(text, s), signal);
+    // The newest progress the current step recorded. A step that fails resumes from it, as a
+    // restarted syncer resumes from the checkpoint: upserts it committed are not replayed, and
+    // a DDL it marked in flight is checked on the destination before it is applied again.
+    let recorded: Progress | undefined;
     const rt: StepRuntime = {
       checkpoint: async (p, s) => {
         await writer.write(p, s);
+        recorded = p;
         this.publish(p);
       },
       checkpointSoon: (p) => {
         writer.soon(p);
+        recorded = p;
         this.publish(p);
       },
       flush: () => writer.flush(),
@@ -112,6 +118,7 @@ export class SyncJobRunner implements JobRunner {
     }
 
     while (!signal.aborted) {
+      recorded = undefined;
       try {
         if (this.specChanged) progress = await this.applySpecChange(ctx, progress, rt, signal);
         const result = await this.step(ctx, incremental, progress, rt, signal);
@@ -135,6 +142,7 @@ export class SyncJobRunner implements JobRunner {
           log.warn({ err: err.message }, 'job is owned by another syncer now; stopping it here');
           return { kind: 'stopped' };
         }
+        if (recorded) progress = recorded;
         const e = err instanceof CcrError ? err : new CcrError('CCR_E0001', errorMessage(err), { category: 'internal', disposition: 'retry', cause: err });
         this.deps.metrics.base.errors.inc({ job: this.spec.name, category: e.category, code: e.code });
         if (e.disposition === 'abort') break;
