@@ -49,6 +49,15 @@ export function restoreLabel(snapshot: string, nowMs: number): string {
   return `${snapshot}_r_${nowMs}`;
 }
 
+/**
+ * True for a restore label this job issued (`ccrs|ccrp_<job>_<generation>_<seconds>_r_<ms>`).
+ * A prefix test is not enough: job `x`'s prefix is also the start of job `x_2`'s labels.
+ */
+export function isRestoreOfJob(label: string, jobName: string): boolean {
+  // The sanitised name holds only letters, digits, '_' and '-': nothing a RegExp treats specially.
+  return new RegExp(`^ccr[sp]_${sanitize(jobName)}_\\d+_\\d+_r_\\d+$`).test(label);
+}
+
 export function aliasTableName(table: string, nowSeconds: number): string {
   return `__ccr_${table}_${nowSeconds}`;
 }

@@ -39,6 +39,20 @@ describe('a backup or restore cancelled under the job', () => {
     expect(await env.metric('ccr_errors_total', { job: 'snap_restore', code: 'CCR_E0407' }), 'the cancellation counted as an error').toBe(1);
   });
 
+  it("another job's running restore is never cancelled, even when its name extends this job's", async () => {
+    await createLoadTable(env.src, DB, 't_long', 20);
+    await createLoadTable(env.src, DB, 't_short', 20);
+    // snap_x_2's restore downloads slowly; snap_x (a prefix of its name) starts meanwhile.
+    await env.src.fault({ action: 'fail', service: 'be_http', method: 'download_tablet', delayMs: 1500 });
+    await env.createJob('snap_x_2', { srcDb: DB, srcTable: 't_long' });
+    await waitFor(async () => (await restoresOf(env.dest, DB, 'snap_x_2')).some((r) => r.State === 'DOWNLOADING'), 'the restore to download', 10_000);
+    await env.createJob('snap_x', { srcDb: DB, srcTable: 't_short' });
+    await expectConverged('t_long', 'snap_x_2');
+    await expectConverged('t_short', 'snap_x');
+    const all = await env.dest.query<Record<string, string>>(`SHOW RESTORE FROM ${DB}`);
+    expect(all.filter((r) => r.Label?.startsWith('ccrs_snap_x_') && r.State === 'CANCELLED').map((r) => r.Label)).toEqual([]);
+  });
+
   it('backup cancelled while it waits for a dead source BE: a new backup is taken', async () => {
     await createLoadTable(env.src, DB, 't_backup', 20);
     await env.createJob('snap_backup', { srcDb: DB, srcTable: 't_backup' });

@@ -8,7 +8,7 @@ import { CcrError } from '../../errors/ccr-error.js';
 import { checkStatus } from '../classify.js';
 import type { StepResult } from '../incremental.js';
 import type { JobContext, StepRuntime } from '../job-context.js';
-import { aliasTableName, restoreLabel } from '../labels.js';
+import { aliasTableName, isRestoreOfJob, restoreLabel } from '../labels.js';
 import type { Progress } from '../progress.js';
 import { afterSnapshotState } from '../transitions.js';
 import { snapshotOf } from './backup.js';
@@ -151,10 +151,7 @@ function tableRefs(ctx: JobContext, p: Progress): TTableRef[] | undefined {
 /** Doris runs one backup/restore per database: cancel a leftover restore of this job. */
 async function cancelOurRunningRestore(ctx: JobContext, signal: AbortSignal): Promise<void> {
   const res = await ctx.dest.query(`SHOW RESTORE FROM ${quoteIdent(ctx.dest.db)}`, signal);
-  const prefixes = [`ccrs_${ctx.name.replace(/[^A-Za-z0-9_-]/g, '_')}_`, `ccrp_${ctx.name.replace(/[^A-Za-z0-9_-]/g, '_')}_`];
-  const running = res.rows.some(
-    (r) => prefixes.some((pre) => (r.Label ?? '').startsWith(pre)) && r.State !== 'FINISHED' && r.State !== 'CANCELLED',
-  );
+  const running = res.rows.some((r) => isRestoreOfJob(r.Label ?? '', ctx.name) && r.State !== 'FINISHED' && r.State !== 'CANCELLED');
   if (running) {
     await ctx.dest.exec(`CANCEL RESTORE FROM ${quoteIdent(ctx.dest.db)}`, signal);
     ctx.log.info({}, 'cancelled a leftover restore of this job');
