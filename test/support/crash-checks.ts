@@ -1,14 +1,14 @@
 // What crash and fault tests check on the clusters: the syncer's backups and restores (found
-// by the job's label prefix), duplicate keys on the destination, and the loaded tables they use.
+// by the job's labels), duplicate keys on the destination, and the loaded tables they use.
 import { expect } from 'vitest';
 import type { SimProcess } from './sim-process.js';
 
 export type ShowRow = Record<string, string>;
 
-/** The label prefixes of a job's snapshots (src/engine/labels.ts). */
+/** A job's backup or restore label (src/engine/labels.ts): job `x` does not own job `x_2`'s. */
 function ofJob(label: string | undefined, job: string): boolean {
   const tag = job.replace(/[^A-Za-z0-9_-]/g, '_');
-  return label !== undefined && (label.startsWith(`ccrs_${tag}_`) || label.startsWith(`ccrp_${tag}_`));
+  return label !== undefined && new RegExp(`^ccr[sp]_${tag}_\\d+_\\d+(_r_\\d+)?$`).test(label);
 }
 
 /** SHOW BACKUP rows of the job's snapshots on the source. */
