@@ -15,6 +15,13 @@ import { txnStatusById } from './upsert.js';
 import { sleep } from '../util/abort.js';
 import { CcrError } from '../errors/ccr-error.js';
 
+/**
+ * A busy job checks its committed-not-visible transactions once this many are listed: loads
+ * that keep ending in PUBLISH_TIMEOUT with no DDL to wait for them must not grow the checkpoint
+ * without bound. An idle job checks them at every poll.
+ */
+const FORGET_VISIBLE_MIN = 32;
+
 /** How long a step keeps taking further batches; operator intents are applied between steps. */
 const STEP_BUDGET_MS = 1000;
 
@@ -35,6 +42,8 @@ export class IncrementalSync {
   private readonly sourceTable: SourceTableWatch | undefined;
   /** A binlog an operator asked to skip (/job_skip_binlog skip_by=silence). */
   private silenced: bigint | undefined;
+  /** Committed-not-visible transactions listed before a busy step checks them (doubles while publishing is stuck). */
+  private forgetAt = FORGET_VISIBLE_MIN;
 
   constructor(private readonly ctx: JobContext) {
     this.fetcher = new BinlogFetcher(ctx);
@@ -57,7 +66,7 @@ export class IncrementalSync {
       this.ctx.metrics.lagSeconds.set({ job: this.ctx.name }, 0);
       const recreated = await this.sourceTableRecreated(start, rt, signal);
       if (recreated) return { progress: recreated };
-      return { progress: start, waitMs: this.idle.idle() };
+      return { progress: await this.forgetVisible(start, rt, signal), waitMs: this.idle.idle() };
     }
     this.idle.active();
     if (fetched.kind === 'too-old') {
@@ -69,7 +78,7 @@ export class IncrementalSync {
     }
 
     const startedAt = this.ctx.now();
-    let current = start;
+    let current = start.committedTxnIds.length >= this.forgetAt ? await this.forgetVisible(start, rt, signal) : start;
     const remaining = new Set<bigint>();
     const onCommitted = (c: CommittedBinlog): void => {
       current = markApplied(current, c.seq);
@@ -213,6 +222,21 @@ export class IncrementalSync {
    * DDL must not overtake a load that is committed but not yet visible (PUBLISH_TIMEOUT).
    * Returns the progress without those transactions; the DDL's checkpoint persists that.
    */
+  /** Drops the listed transactions that are VISIBLE (or gone) by now; records the shorter list. */
+  private async forgetVisible(p: Progress, rt: StepRuntime, signal: AbortSignal): Promise<Progress> {
+    if (p.committedTxnIds.length === 0) return p;
+    const still: bigint[] = [];
+    for (const txnId of p.committedTxnIds) {
+      const status = await txnStatusById(this.ctx, txnId, signal);
+      if (status === 'COMMITTED' || status === 'PREPARE' || status === 'PRECOMMITTED') still.push(txnId);
+    }
+    this.forgetAt = Math.max(FORGET_VISIBLE_MIN, 2 * still.length);
+    if (still.length === p.committedTxnIds.length) return p;
+    const next = { ...p, committedTxnIds: still };
+    rt.checkpointSoon(next);
+    return next;
+  }
+
   private async waitVisible(p: Progress, seq: bigint, signal: AbortSignal): Promise<Progress> {
     if (p.committedTxnIds.length === 0) return p;
     const deadline = this.ctx.now() + this.ctx.config.publishWaitMs;

@@ -74,6 +74,19 @@ describe('publish timeout on the destination', () => {
     expect((await env.status(JOB)).last_error).toBeNull();
   });
 
+  it('loads left invisible with no DDL after them are dropped from the checkpoint once visible', async () => {
+    await env.dest.fault({ action: 'holdPublish', hold: true });
+    try {
+      await env.src.query(`INSERT INTO ${DB}.t (k, v) VALUES (300, 'a'); INSERT INTO ${DB}.t (k, v) VALUES (301, 'b'); INSERT INTO ${DB}.t (k, v) VALUES (302, 'c')`);
+      await env.waitCaughtUp(JOB);
+      expect((await env.progress(JOB))?.committed_txn_ids).toHaveLength(3);
+    } finally {
+      await env.dest.fault({ action: 'holdPublish', hold: false });
+    }
+    await waitFor(async () => ((await env.progress(JOB))?.committed_txn_ids as unknown[]).length === 0, 'the list to empty', 10_000);
+    await waitSameTable(env, DB, 't');
+  });
+
   it('the same after a SIGKILL while the loads were still invisible', async () => {
     await ddlWaitsForInvisibleLoads(100, 'w2', async () => {
       await env.killSyncer();
