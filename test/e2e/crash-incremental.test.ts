@@ -50,8 +50,9 @@ describe('SIGKILL during incremental sync', () => {
     const loader = startRowLoader(env.src, DB, 'loadt', { firstKey: 1, pauseMs: 5 });
     try {
       await loader.waitRows(60);
-      // Slow ingests keep a pipeline of transactions open (begun, partly ingested) at the kill.
-      await env.dest.fault({ action: 'fail', service: 'be', method: 'ingest_binlog', delayMs: 1000, count: 12 });
+      // Ingests whose replies are held keep a pipeline of transactions open at the kill: begun,
+      // with rowsets staged on some tablets. They must be rolled back, not committed twice.
+      await env.dest.fault({ action: 'fail', service: 'be', method: 'ingest_binlog', delayMs: 1000, count: 12, after: true });
       await faultsConsumed('ingests to be under way', 6);
       await killAndRestart();
       await loader.waitRows(loader.rows + 30);
