@@ -98,6 +98,13 @@ describe('rebalancePlan', () => {
     expect(rebalancePlan(s, 'b', LEASE, 0)).toEqual([]);
   });
 
+  it('a heavy syncer whose only group is too big to move does not block a lighter one that can give', () => {
+    const group = [job('c', 'a'), job('c_x', 'a', 'c'), job('c_y', 'a', 'c')];
+    const s = snap([syncer('a', 0), syncer('b', 0), syncer('new', 0)], [...group, ...jobsOf('b', 2)]);
+    expect(rebalancePlan(s, 'a', LEASE, 2)).toEqual([]);
+    expect(rebalancePlan(s, 'b', LEASE, 2).map((h) => [h.jobs.map((j) => j.name), h.to])).toEqual([[['b00'], 'new']]);
+  });
+
   it('a leaving or dead syncer neither gives nor receives', () => {
     const s = snap([syncer('a', 0, { leaving: true }), syncer('b', 0), syncer('c', 60_000)], [...jobsOf('a', 5), ...jobsOf('b', 5)]);
     expect(rebalancePlan(s, 'a', LEASE, 2)).toEqual([]);

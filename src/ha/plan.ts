@@ -123,10 +123,12 @@ export function failoverPlan(snapshot: OwnershipSnapshot, fallbackLeaseMs: numbe
 
 /**
  * What `me` hands over now: children it holds whose cluster job lives elsewhere, and, when
- * `me` is the most loaded syncer, whole groups to the lightest one while that leaves `me`
- * at least as loaded as the receiver (no overshoot, so no ping-pong), at most `batch` jobs
- * per call unless a single group is larger. Only the most loaded syncer gives, so several
- * donors never pile onto one newcomer at once.
+ * `me` is the donor, whole groups to the lightest syncer while that leaves `me` at least as
+ * loaded as the receiver (no overshoot, so no ping-pong), at most `batch` jobs per call
+ * unless a single group is larger. The donor is the most loaded syncer that has such a
+ * move; every syncer computes the same one from the same snapshot, so several donors never
+ * pile onto one newcomer at once, and a heavy syncer whose only group is too big to move
+ * does not block a lighter one that can give.
  */
 export function rebalancePlan(snapshot: OwnershipSnapshot, me: string, fallbackLeaseMs: number, batch: number): Handover[] {
   const targets = receivers(snapshot, fallbackLeaseMs);
@@ -145,17 +147,23 @@ export function rebalancePlan(snapshot: OwnershipSnapshot, me: string, fallbackL
     load.set(rootOwner, (load.get(rootOwner) ?? 0) + mine.length);
   }
   if (batch <= 0) return out;
-  const heaviest = [...targets].sort((a, b) => (load.get(b) ?? 0) - (load.get(a) ?? 0) || (a < b ? -1 : 1))[0];
-  if (heaviest !== me) return out;
-  const movable = all
-    .filter((g) => g.members.every((m) => m.belongTo === me))
-    .sort((a, b) => a.members.length - b.members.length || (a.key < b.key ? -1 : 1));
+  /** Groups wholly owned by `owner`, smallest first. */
+  const movable = (owner: string) =>
+    all.filter((g) => g.members.every((m) => m.belongTo === owner)).sort((a, b) => a.members.length - b.members.length || (a.key < b.key ? -1 : 1));
+  const fits = (owner: string, size: number): boolean => {
+    const to = lightest(load, targets.filter((t) => t !== owner));
+    return to !== undefined && (load.get(owner) ?? 0) - (load.get(to) ?? 0) >= 2 * size;
+  };
+  const donor = [...targets]
+    .sort((a, b) => (load.get(b) ?? 0) - (load.get(a) ?? 0) || (a < b ? -1 : 1))
+    .find((t) => movable(t).some((g) => fits(t, g.members.length)));
+  if (donor !== me) return out;
   let moved = 0;
-  for (const g of movable) {
+  for (const g of movable(me)) {
     const size = g.members.length;
     if (moved > 0 && moved + size > batch) break;
-    const to = lightest(load, targets.filter((t) => t !== me));
-    if (to === undefined || (load.get(me) ?? 0) - (load.get(to) ?? 0) < 2 * size) break;
+    if (!fits(me, size)) continue;
+    const to = lightest(load, targets.filter((t) => t !== me)) as string;
     out.push({ jobs: g.members, to, reason: 'rebalance' });
     load.set(me, (load.get(me) ?? 0) - size);
     load.set(to, (load.get(to) ?? 0) + size);
