@@ -52,6 +52,8 @@ export interface HaEnv {
   readonly syncers: HaSyncer[];
   /** Starts a syncer on the shared store; resolves once it serves HTTP. */
   startSyncer(name: string, extraArgs?: string[]): Promise<HaSyncer>;
+  /** Spawns a syncer process on the shared store without waiting for anything (later flags win). */
+  spawnSyncer(name: string, extraArgs?: string[]): DaemonProcess;
   /** POSTs to one syncer without following redirects. */
   api(s: HaSyncer, path: string, body?: unknown): Promise<ApiReply & { location: string | null }>;
   /** POSTs to `via` and follows 303 redirects with the same method and body. */
@@ -108,10 +110,10 @@ export async function startHaEnv(): Promise<HaEnv> {
     dest,
     database,
     syncers,
-    async startSyncer(name, extraArgs = []) {
+    spawnSyncer(name, extraArgs = []) {
       const dir = join(workDir, name);
       mkdirSync(dir, { recursive: true });
-      const proc = spawnDaemon(
+      return spawnDaemon(
         [
           '--port=0',
           '--listen_host=127.0.0.1',
@@ -130,6 +132,9 @@ export async function startHaEnv(): Promise<HaEnv> {
         ],
         { cwd: dir, env: { CCR_LOG_LEVEL: 'info' } },
       );
+    },
+    async startSyncer(name, extraArgs = []) {
+      const proc = env.spawnSyncer(name, extraArgs);
       const port = await proc.port();
       const s: HaSyncer = { name, proc, port, identity: `127.0.0.1:${port}`, pid: proc.child.pid ?? 0 };
       syncers.push(s);
