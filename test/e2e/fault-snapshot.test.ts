@@ -39,6 +39,16 @@ describe('a backup or restore cancelled under the job', () => {
     expect(await env.metric('ccr_errors_total', { job: 'snap_restore', code: 'CCR_E0407' }), 'the cancellation counted as an error').toBe(1);
   });
 
+  it('snapshot expired before it was fetched (SNAPSHOT_EXPIRED): the full sync starts over, not retried on the expired one', async () => {
+    // Doris answers getSnapshot with status 75 once the backup's timeout has passed.
+    await env.src.fault({ action: 'fail', service: 'fe', method: 'getSnapshot', status: { code: 75, message: 'snapshot is expired' } });
+    await createLoadTable(env.src, DB, 't_expired', 20);
+    await env.createJob('snap_expired', { srcDb: DB, srcTable: 't_expired' });
+    await expectConverged('t_expired', 'snap_expired', 2);
+    expect(await backupsOf(env.src, DB, 'snap_expired')).toHaveLength(2);
+    expect(JSON.stringify((await env.progress('snap_expired'))?.full_sync_info)).toContain('expired on the source');
+  });
+
   it("another job's running restore is never cancelled, even when its name extends this job's", async () => {
     await createLoadTable(env.src, DB, 't_long', 20);
     await createLoadTable(env.src, DB, 't_short', 20);

@@ -10,11 +10,13 @@ import type { StepResult } from '../incremental.js';
 import type { JobContext, StepRuntime } from '../job-context.js';
 import { aliasTableName, isRestoreOfJob, restoreLabel } from '../labels.js';
 import type { Progress } from '../progress.js';
-import { afterSnapshotState } from '../transitions.js';
+import { afterSnapshotState, startFullSync, startPartialSync } from '../transitions.js';
 import { snapshotOf } from './backup.js';
 import { parseJobInfo, snapshotContents, withExtraInfo } from './job-info.js';
 
 const REPO = '__keep_on_local__';
+/** Doris' SNAPSHOT_EXPIRED (Status.thrift of Doris 2.1+, newer than our IDL copy). */
+const SNAPSHOT_EXPIRED = 75;
 
 /**
  * GetSnapshotInfo / RestoreSnapshot: fetch the snapshot and submit the restore. The restore's
@@ -42,9 +44,17 @@ export async function getSnapshotAndRestore(ctx: JobContext, p: Progress, rt: St
     },
     signal,
   );
-  if (res.status?.status_code === StatusCode.SNAPSHOT_NOT_EXIST) {
-    ctx.log.warn({ snapshot: snap.snapshotName }, 'snapshot is gone on the source; taking a new one');
-    return { progress: { ...p, subState: 'BeginCreateSnapshot' } };
+  const code = res.status?.status_code;
+  if (code === StatusCode.SNAPSHOT_NOT_EXIST || code === SNAPSHOT_EXPIRED) {
+    // The snapshot step starts over as a new generation (doc/checkpoints.md): an expired
+    // snapshot stays expired, and the same generation would find its backup again.
+    const why = `snapshot ${snap.snapshotName} ${code === SNAPSHOT_EXPIRED ? 'expired' : 'is gone'} on the source before it was restored`;
+    ctx.log.warn({ snapshot: snap.snapshotName, status: code }, 'snapshot is gone or expired on the source; taking a new one');
+    const next = snap.partial
+      ? startPartialSync(p, ctx.kind, ctx.name, snap.partial, why, p.prevCommitSeq, ctx.now())
+      : startFullSync(p, ctx.kind, ctx.name, why, ctx.now());
+    (snap.partial ? ctx.metrics.partialSyncs : ctx.metrics.fullSyncs).inc({ job: ctx.name });
+    return { progress: next };
   }
   checkStatus(res.status, 'source', 'getSnapshot', { snapshot: snap.snapshotName });
   if (!res.meta || !res.job_info) {
