@@ -9,7 +9,8 @@ import { TestEngine } from '../../test/support/test-engine.js';
 import { waitFor } from '../../test/support/wait.js';
 import { JobManager } from '../jobs/job-manager.js';
 import { createPasswordCipher } from '../jobs/password-cipher.js';
-import type { Fence, MetaStore } from '../meta-store/meta-store.js';
+import type { MetaStore } from '../meta-store/meta-store.js';
+import { storeUnavailable } from '../meta-store/meta-store.js';
 import { openMysqlMetaStore } from '../meta-store/mysql/mysql-meta-store.js';
 import { silentLogger } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
@@ -30,6 +31,8 @@ interface Syncer {
   readonly ha: HaService;
   /** Progress writes of this syncer the store accepted: job and when the write was sent. */
   readonly writes: { job: string; at: number }[];
+  /** down: the syncer cannot reach the store. */
+  readonly link: { down: boolean };
 }
 
 describe('HaService on MariaDB', () => {
@@ -45,13 +48,22 @@ describe('HaService on MariaDB', () => {
     const store = await openMysqlMetaStore({ ...target, database, maxConnections: 4, connectTimeoutMs: 5_000 }, signal);
     await store.migrate(signal);
     const writes: Syncer['writes'] = [];
-    // Records the progress writes the store accepted from this syncer.
-    const recording: MetaStore = Object.create(store) as MetaStore;
-    recording.updateProgress = async (name: string, progress: string, s: AbortSignal, fence?: Fence) => {
-      const at = Date.now();
-      await store.updateProgress(name, progress, s, fence);
-      writes.push({ job: name, at });
-    };
+    const link = { down: false };
+    // Records the progress writes the store accepted from this syncer; `link.down` cuts this
+    // syncer off the store (every call fails as when the network to MySQL is gone).
+    const recording = new Proxy(store, {
+      get(target, prop, receiver) {
+        const value: unknown = Reflect.get(target, prop, receiver);
+        if (typeof value !== 'function') return value;
+        return async (...args: unknown[]) => {
+          if (link.down) throw storeUnavailable('meta store unreachable (test partition)');
+          const at = Date.now();
+          const result: unknown = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+          if (prop === 'updateProgress') writes.push({ job: String(args[0]), at });
+          return result;
+        };
+      },
+    });
     const lease = new Lease({ owner: identity, leaseMs: LEASE_MS, marginMs: leaseMargin(LEASE_MS) });
     const metrics = createMetrics({ processMetrics: false });
     const engine = new TestEngine({ idleMs: 10 });
@@ -68,7 +80,7 @@ describe('HaService on MariaDB', () => {
       log: silentLogger(),
       metrics: createHaMetrics(metrics),
     });
-    const s: Syncer = { identity, store, engine, jobs, ha, writes };
+    const s: Syncer = { identity, store, engine, jobs, ha, writes, link };
     syncers.push(s);
     if (options.register === false) return s;
     await ha.register(signal);
@@ -150,6 +162,25 @@ describe('HaService on MariaDB', () => {
     expect(['j1', 'j2', 'j3'].some((j) => running(a, j))).toBe(false);
     expect(a.writes.length).toBe(before);
     expect((await b.store.getJob('j1', signal))?.epoch).toBe(1n);
+  });
+
+  it('a syncer cut off from the store stops its jobs when its lease runs out, and runs them again once it is back', async () => {
+    const a = await syncer('a:1');
+    await a.jobs.create(tableJobRequest('j1'), signal);
+    produce('j1', 2);
+    await waitFor(async () => (await prevSeq(a.store, 'j1')) === 2, 'j1 at 2');
+    a.link.down = true;
+    const cutAt = Date.now();
+    await waitFor(() => !running(a, 'j1'), 'j1 stopped after the lease', LEASE_MS + 1_000);
+    // Not before its lease (minus the margin) ran out: no heartbeat had failed for long enough.
+    expect(Date.now() - cutAt).toBeGreaterThanOrEqual(LEASE_MS - leaseMargin(LEASE_MS) - HEARTBEAT_MS - 50);
+    produce('j1', 3);
+    await new Promise((r) => setTimeout(r, 3 * HEARTBEAT_MS));
+    expect(running(a, 'j1')).toBe(false);
+    a.link.down = false;
+    // Nobody took it meanwhile (no other syncer): the next heartbeat renews the lease and it runs again.
+    await waitFor(async () => (await prevSeq(a.store, 'j1')) === 5, 'j1 continues once the store is back', 5_000);
+    expect((await a.store.getJob('j1', signal))?.epoch).toBe(0n);
   });
 
   it('a syncer that joins receives jobs from the loaded one, a few per heartbeat, without running any twice', async () => {

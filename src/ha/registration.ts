@@ -11,7 +11,7 @@ import type { Lease } from './lease.js';
 
 export const HaErrorCode = {
   /** Another live syncer holds this syncer's identity. */
-  IDENTITY_IN_USE: 'CCR_H0001',
+  IDENTITY_IN_USE: 'CCR_S0001',
 } as const;
 
 export interface ClaimOptions {
