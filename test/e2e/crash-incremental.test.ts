@@ -70,10 +70,10 @@ describe('SIGKILL during incremental sync', () => {
     await expectConverged(['loadt']);
   });
 
-  // Each DDL runs on the destination, then its reply is held until the syncer is killed; a
-  // load follows each one on the source.
+  // Each DDL runs on the destination, then its reply is held until the syncer is killed (or,
+  // `before`, it is held before it runs); a load follows each one on the source.
   const t = `${DB}.d1`;
-  const ddls: { name: string; kind: string; sql: string; load?: string; tables: string[] }[] = [
+  const ddls: { name: string; kind: string; sql: string; load?: string; tables: string[]; before?: boolean }[] = [
     {
       name: 'CREATE TABLE',
       kind: 'createTable',
@@ -86,14 +86,24 @@ describe('SIGKILL during incremental sync', () => {
     { name: 'TRUNCATE TABLE', kind: 'truncateTable', sql: `TRUNCATE TABLE ${t}`, load: `INSERT INTO ${t} VALUES (5, 'e', 10)`, tables: ['d1'] },
     { name: 'RENAME TABLE', kind: 'alterTable', sql: `ALTER TABLE ${t} RENAME d2`, load: `INSERT INTO ${DB}.d2 VALUES (6, 'f', 11)`, tables: ['d2'] },
     { name: 'DROP TABLE', kind: 'dropTable', sql: `DROP TABLE ${DB}.d2`, tables: [] },
+    {
+      // Marked in flight, but killed before the statement reached the FE: applied once after the restart.
+      name: 'CREATE TABLE d3',
+      kind: 'createTable',
+      sql: `CREATE TABLE ${DB}.d3 (k INT, v VARCHAR(32)) DUPLICATE KEY(k) DISTRIBUTED BY HASH(k) BUCKETS 2 PROPERTIES ("replication_num" = "1", "binlog.enable" = "true")`,
+      load: `INSERT INTO ${DB}.d3 VALUES (1, 'a')`,
+      tables: ['d3'],
+      before: true,
+    },
   ];
   for (const [i, ddl] of ddls.entries()) {
-    it(`after ${ddl.name} ran on the destination, before its reply: recognised, not re-applied`, async () => {
-      await env.src.query(`INSERT INTO ${DB}.loadt VALUES (${200000 + i}, 'before ${ddl.name}')`);
-      await env.dest.fault({ action: 'fail', service: 'fe_sql', method: ddl.kind, delayMs: 30_000, after: true });
+    const when = ddl.before ? `while ${ddl.name} waits to run on the destination` : `after ${ddl.name} ran on the destination, before its reply`;
+    it(`${when}: applied exactly once`, async () => {
+      await env.src.query(`INSERT INTO ${DB}.loadt VALUES (${200000 + i}, 'before ddl ${i}')`);
+      await env.dest.fault({ action: 'fail', service: 'fe_sql', method: ddl.kind, delayMs: 30_000, after: ddl.before !== true });
       await env.src.query(ddl.sql);
       if (ddl.load) await env.src.query(ddl.load);
-      await faultsConsumed(`${ddl.name} to run on the destination`);
+      await faultsConsumed(`${ddl.name} to reach the destination`);
       await killAndRestart();
       await expectConverged(['loadt', ...ddl.tables]);
       if (ddl.name === 'DROP TABLE') expect(await env.dest.query(`SHOW TABLES FROM ${DB} LIKE 'd2'`)).toEqual([]);
