@@ -10,8 +10,9 @@
 // 3. failover (the coordinator only: the first live syncer): remove dead rows (conditional on
 //    the heartbeat that was seen), move jobs without a live owner to the least loaded live
 //    syncers with a fenced write that bumps their epoch.
-// 4. rebalance (donor side): the most loaded syncer hands a few jobs, whole cluster groups,
-//    to the lightest one, each at a step boundary; stray children go to their cluster job.
+// 4. rebalance (donor side, in the background so heartbeats go on): the most loaded syncer
+//    hands a few jobs, whole cluster groups, to the lightest one, each at a step boundary;
+//    stray children go to their cluster job.
 //
 // stop() is the graceful path: mark the row leaving, hand every job over, stop what is left,
 // delete the row. No step holds a database lock across round trips, so a frozen syncer
@@ -66,6 +67,8 @@ export class HaService {
   private watchdog: NodeJS.Timeout | undefined;
   private suspended = false;
   private stopping: Promise<void> | undefined;
+  /** The rebalancing step under way, if any. */
+  private rebalancing: Promise<void> | undefined;
 
   constructor(private readonly o: HaServiceOptions) {
     this.log = o.log.child({ component: 'ha' });
@@ -97,8 +100,11 @@ export class HaService {
     return this.stopping;
   }
 
-  /** One pass of the loop (exported for tests). */
-  async tick(signal: AbortSignal): Promise<void> {
+  /**
+   * One pass of the loop (public for tests). Hand-overs for rebalancing run in the background
+   * unless `awaitRebalance`.
+   */
+  async tick(signal: AbortSignal, options: { awaitRebalance?: boolean } = {}): Promise<void> {
     const deps = this.deps;
     if (!deps) return;
     if (!(await this.heartbeat(deps.jobs, signal))) return;
@@ -109,10 +115,23 @@ export class HaService {
       await this.reconcile(deps, (await this.o.store.ownership(signal)).jobs, signal);
       return;
     }
-    if (!this.o.lease.valid()) return;
-    for (const h of rebalancePlan(snapshot, this.o.identity, this.o.leaseMs, this.o.rebalanceBatch)) {
-      await this.execute(deps, h, signal);
-    }
+    if (!this.o.lease.valid() || this.rebalancing) return;
+    const plan = rebalancePlan(snapshot, this.o.identity, this.o.leaseMs, this.o.rebalanceBatch);
+    if (plan.length === 0) return;
+    // In the background: a runner slow to reach its step boundary must not delay heartbeats.
+    // Each hand-over gets at most one lease; one rebalancing step runs at a time.
+    const task = (async () => {
+      const bounded = AbortSignal.any([signal, AbortSignal.timeout(this.o.leaseMs)]);
+      for (const h of plan) await this.execute(deps, h, bounded);
+    })()
+      .catch((err: unknown) => {
+        if (!signal.aborted) this.log.warn({ err: errorMessage(err) }, 'rebalancing step failed; planned again at the next heartbeat');
+      })
+      .finally(() => {
+        this.rebalancing = undefined;
+      });
+    this.rebalancing = task;
+    if (options.awaitRebalance) await task;
   }
 
   // ---- internals ----
@@ -232,6 +251,7 @@ export class HaService {
   private async leave(): Promise<void> {
     this.controller.abort(new Error('syncer stopping'));
     await this.loop;
+    await this.rebalancing;
     clearTimeout(this.watchdog);
     const deps = this.deps;
     const signal = AbortSignal.timeout(this.o.handoverTimeoutMs);
