@@ -156,6 +156,9 @@ export function createApp(o: AppOptions): App {
       await ha.register(signal);
       lease = haLease;
     },
+    // Normally a no-op (the 'ha' component left the registry); after a start that failed
+    // before 'ha' started, this deletes the row, so a retry need not wait for the lease.
+    stop: async () => ha?.stop(),
   });
 
   lifecycle.add({
