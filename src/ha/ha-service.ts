@@ -100,11 +100,8 @@ export class HaService {
     return this.stopping;
   }
 
-  /**
-   * One pass of the loop (public for tests). Hand-overs for rebalancing run in the background
-   * unless `awaitRebalance`.
-   */
-  async tick(signal: AbortSignal, options: { awaitRebalance?: boolean } = {}): Promise<void> {
+  /** One pass of the loop (public for tests). Hand-overs for rebalancing run in the background. */
+  async tick(signal: AbortSignal): Promise<void> {
     const deps = this.deps;
     if (!deps) return;
     if (!(await this.heartbeat(deps.jobs, signal))) return;
@@ -131,7 +128,6 @@ export class HaService {
         this.rebalancing = undefined;
       });
     this.rebalancing = task;
-    if (options.awaitRebalance) await task;
   }
 
   // ---- internals ----
