@@ -92,6 +92,10 @@ describe('JobManager with leases and ownership changes', () => {
     await a.locate('j1', signal);
     expect(() => a.status('j1')).toThrow(/not exist/);
 
+    // Nor does it write anywhere on an operator's behalf.
+    await expect(a.create(tableJobRequest('j2'), signal)).rejects.toMatchObject({ code: 'CCR_M0002', message: expect.stringContaining('lease') as unknown });
+    expect(await store.getJob('j2', signal)).toBeUndefined();
+
     leases.get(A)?.renew(now);
     expect(await a.reconcileOwned((await store.ownership(signal)).jobs, signal)).toEqual(['j1']);
     await waitFor(async () => (await prevSeq('j1')) === 6, 'j1 at 6 after the renewal');

@@ -207,6 +207,8 @@ export class JobManager {
     try {
       const sig = this.signal(signal);
       if (await this.o.store.getJob(name, sig)) throw jobAlreadyExists(name);
+      // prepare may create the destination database: only a syncer with a lease writes there.
+      this.lease.assert(name);
       const prepared = await this.o.engine.prepare(spec, sig);
       if (spec.parent && prepared.src.dbId !== spec.parent.dbId) {
         throw new CcrError(
@@ -333,6 +335,7 @@ export class JobManager {
   async setBeingSynced(name: string, enabled: boolean, signal: AbortSignal): Promise<void> {
     this.notCluster(name, enabled ? '/sync' : '/desync');
     const spec = this.loaded(this.entry(name));
+    this.lease.assert(name);
     await this.o.engine.setBeingSynced(spec, enabled, this.signal(signal));
   }
 
