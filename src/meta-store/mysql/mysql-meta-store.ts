@@ -345,32 +345,32 @@ class MysqlMetaStore implements MetaStore {
 
   registerSyncer(reg: SyncerRegistration, signal: AbortSignal): Promise<RegisterOutcome> {
     return this.run('register syncer', signal, async () => {
-      const seen = await this.readSyncer(reg.hostInfo);
-      if (seen.row && seen.row.session !== reg.session && !syncerExpired(seen.row, seen.nowNs, reg.leaseMs)) {
-        return { kind: 'held', holder: seen.row, nowNs: seen.nowNs };
-      }
-      // Fence whatever an earlier incarnation of this identity may still be writing.
-      await this.pool.query('UPDATE jobs SET epoch = epoch + 1 WHERE belong_to = ?', [reg.hostInfo]);
-      let claimed: boolean;
-      if (!seen.row) {
-        try {
-          await this.pool.query(`INSERT INTO syncers (${SYNCER_COLUMNS}) VALUES (?, ${DB_NOW_NS}, ?, ?, 0)`, [reg.hostInfo, reg.session, reg.leaseMs]);
-          claimed = true;
-        } catch (err) {
-          if (mysqlCode(err) !== 'ER_DUP_ENTRY') throw err;
-          claimed = false;
+      // A few rounds: the row may change between the read and the claim (another start, or
+      // a coordinator removing the expired row); each round either claims, or sees a live holder.
+      for (let round = 0; round < 5; round++) {
+        const seen = await this.readSyncer(reg.hostInfo);
+        if (seen.row && seen.row.session !== reg.session && !syncerExpired(seen.row, seen.nowNs, reg.leaseMs)) {
+          return { kind: 'held', holder: seen.row, nowNs: seen.nowNs };
         }
-      } else {
-        // Take the row over only as it was read: another start may be racing us.
+        // Fence whatever an earlier incarnation of this identity may still be writing.
+        await this.pool.query('UPDATE jobs SET epoch = epoch + 1 WHERE belong_to = ?', [reg.hostInfo]);
+        if (!seen.row) {
+          try {
+            await this.pool.query(`INSERT INTO syncers (${SYNCER_COLUMNS}) VALUES (?, ${DB_NOW_NS}, ?, ?, 0)`, [reg.hostInfo, reg.session, reg.leaseMs]);
+            return { kind: 'registered' };
+          } catch (err) {
+            if (mysqlCode(err) !== 'ER_DUP_ENTRY') throw err;
+            continue;
+          }
+        }
+        // Take the row over only as it was read.
         const [res] = await this.pool.query<ResultSetHeader>(
           `UPDATE syncers SET session = ?, lease_ms = ?, leaving = 0, timestamp = ${DB_NOW_NS} WHERE host_info = ? AND session = ? AND timestamp = ?`,
           [reg.session, reg.leaseMs, reg.hostInfo, seen.row.session, seen.row.timestampNs.toString()],
         );
-        claimed = res.affectedRows === 1;
+        if (res.affectedRows === 1) return { kind: 'registered' };
       }
-      if (claimed) return { kind: 'registered' };
-      const now = await this.readSyncer(reg.hostInfo);
-      return { kind: 'held', holder: now.row ?? { ...seen.row, hostInfo: reg.hostInfo, timestampNs: now.nowNs, session: '', leaseMs: 0, leaving: false }, nowNs: now.nowNs };
+      throw storeUnavailable(`the registry row of ${reg.hostInfo} kept changing while this syncer registered; retry`);
     });
   }
 
