@@ -19,8 +19,8 @@ import { HaService } from './ha-service.js';
 import { Lease, leaseMargin } from './lease.js';
 import { HaErrorCode } from './registration.js';
 
-const LEASE_MS = 1_200;
-const HEARTBEAT_MS = 200;
+const LEASE_MS = 2_000;
+const HEARTBEAT_MS = 250;
 const signal = new AbortController().signal;
 
 interface Syncer {
