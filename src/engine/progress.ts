@@ -110,6 +110,14 @@ export function isSnapshotState(state: SyncState): boolean {
   return state.endsWith('FullSync') || state.endsWith('PartialSync');
 }
 
+const SNAPSHOT_STEPS: readonly SubState[] = ['BeginCreateSnapshot', 'WaitBackupDone', 'GetSnapshotInfo', 'RestoreSnapshot', 'WaitRestoreDone', 'PersistRestoreInfo'];
+
+/** Whether `p` has got past sub-state `at` of its snapshot sync, or left the snapshot states. */
+export function pastSubState(p: Progress, at: SubState): boolean {
+  if (!isSnapshotState(p.syncState)) return true;
+  return SNAPSHOT_STEPS.indexOf(p.subState) > SNAPSHOT_STEPS.indexOf(at);
+}
+
 export function incrementalState(kind: JobKind): SyncState {
   return kind === 'db' ? 'DBIncrementalSync' : 'TableIncrementalSync';
 }

@@ -18,7 +18,7 @@ import type { EngineConfig, JobContext, StepRuntime } from './job-context.js';
 import { MetaCache } from './meta-cache.js';
 import { decodeProgress } from './progress-codec.js';
 import { ProgressWriter } from './progress-writer.js';
-import { isSnapshotState, newProgress, type Progress } from './progress.js';
+import { isSnapshotState, newProgress, pastSubState, type Progress, type SubState } from './progress.js';
 import { Backoff } from './retry.js';
 import { beginCreateSnapshot, waitBackupDone } from './snapshot/backup.js';
 import { getSnapshotAndRestore, persistRestoreInfo, waitRestoreDone } from './snapshot/restore.js';
@@ -107,6 +107,11 @@ export class SyncJobRunner implements JobRunner {
     const incremental = new IncrementalSync(ctx);
     this.incremental = incremental;
     const backoff = new Backoff({ initialMs: 200, maxMs: 60_000 });
+    // The sub-state where a step last reported a problem (a cancelled backup or restore it
+    // submits again). The problem stands, shown in job_status and backed off, until the job
+    // gets past that sub-state: a restore that is cancelled every time is resubmitted ever
+    // less often (up to once a minute) and the job never looks healthy in between.
+    let problemAt: SubState | undefined;
     let progress: Progress;
     try {
       progress = await this.load(ctx, rt, signal);
@@ -121,17 +126,24 @@ export class SyncJobRunner implements JobRunner {
       recorded = undefined;
       try {
         if (this.specChanged) progress = await this.applySpecChange(ctx, progress, rt, signal);
+        const before = progress.subState;
         const result = await this.step(ctx, incremental, progress, rt, signal);
         progress = result.progress;
         this.publish(progress);
         progress = await this.clearSilenceWhenPassed(ctx, progress, signal);
         if (result.problem) {
           this.deps.metrics.base.errors.inc({ job: this.spec.name, category: result.problem.category, code: result.problem.code });
+          problemAt = before;
           const delay = backoff.next();
           this.recordRetry(result.problem, delay);
           await this.wait(delay, signal);
           continue;
         }
+        if (problemAt !== undefined && !pastSubState(progress, problemAt)) {
+          if (result.waitMs !== undefined && result.waitMs > 0) await this.wait(result.waitMs, signal);
+          continue;
+        }
+        problemAt = undefined;
         if (this.status.lastError) this.status = Object.freeze({ ...this.status, lastError: undefined });
         this.lastLoggedError = '';
         backoff.reset();

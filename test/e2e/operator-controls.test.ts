@@ -260,4 +260,28 @@ describe('operator controls', () => {
     await env.waitCaughtUp('opc_cancelled');
     expect((await env.status('opc_cancelled')).last_error).toBeNull();
   });
+  it('a restore cancelled every time stays in job_status and is resubmitted ever less often', async () => {
+    await env.src.fault({ action: 'fail', service: 'be_http', method: 'download_tablet', count: 100_000, status: { code: 1, message: 'injected download failure' } });
+    const delays = new Map<string, number>(); // last_error.at → retry_at − at, of each cancellation
+    let clearedWhileStuck = 0;
+    try {
+      await env.createJob('opc_stuck', { srcDb: DB, srcTable: 'u', destDb: 'opc_stuck' });
+      const until = Date.now() + 9_000;
+      while (Date.now() < until) {
+        const e = (await env.status('opc_stuck')).last_error as { code: string; at: string; retry_at: string } | null;
+        if (e?.code === 'CCR_E0407') delays.set(e.at, Date.parse(e.retry_at) - Date.parse(e.at));
+        else if (e === null && delays.size > 0) clearedWhileStuck += 1;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    } finally {
+      await env.src.fault({ action: 'clear' });
+    }
+    expect(clearedWhileStuck, 'job_status never looks healthy between two resubmissions').toBe(0);
+    const d = [...delays.values()];
+    expect(d.length, `cancellations seen: ${JSON.stringify(d)}`).toBeGreaterThanOrEqual(3);
+    expect(d[d.length - 1], `backoff delays: ${JSON.stringify(d)}`).toBeGreaterThanOrEqual(3 * (d[0] ?? 0));
+    await waitSameTable(env, DB, 'u', 'opc_stuck', 'u', 30_000);
+    await env.waitCaughtUp('opc_stuck');
+    expect((await env.status('opc_stuck')).last_error).toBeNull();
+  });
 });
