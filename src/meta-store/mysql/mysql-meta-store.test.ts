@@ -77,6 +77,25 @@ describe('MySQL meta store', () => {
     await Promise.all(stores.map((s) => s.close()));
   });
 
+  it('heartbeats on a connection of their own: a pool busy with blocked writes does not delay them', async () => {
+    const database = uniqueDatabaseName('ccr_test_hb');
+    const store = await open(database, { maxConnections: 2 });
+    await store.migrate(signal);
+    expect(await store.registerSyncer({ hostInfo: 'hb:1', session: 's1', leaseMs: 60_000 }, signal)).toEqual({ kind: 'registered' });
+    const conn = await admin();
+    await conn.query(`LOCK TABLES \`${database}\`.progresses WRITE`);
+    // Both pooled connections now wait on the lock.
+    const writes = Promise.all([store.updateProgress('a', '{}', signal), store.updateProgress('b', '{}', signal)]);
+    await new Promise((r) => setTimeout(r, 200));
+    const beat = await Promise.race([store.heartbeat('hb:1', 's1', signal), new Promise((r) => setTimeout(() => r('timed out'), 2_000))]);
+    await conn.query('UNLOCK TABLES');
+    await writes;
+    expect(beat).toBe(true);
+    expect(await store.getProgress('b', signal)).toBe('{}');
+    await conn.end();
+    await store.close();
+  });
+
   it('explains a wrong password without revealing it', async () => {
     const password = 'Wr0ng-P4ss-do-not-leak';
     const err = (await open(uniqueDatabaseName('ccr_test_auth'), { password }).catch((e: unknown) => e)) as CcrError;

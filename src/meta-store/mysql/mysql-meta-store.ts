@@ -106,7 +106,11 @@ export async function openMysqlMetaStore(options: MysqlMetaStoreOptions, signal:
     idleTimeout: 60_000,
     enableKeepAlive: true,
   });
-  return new MysqlMetaStore(pool, options, options.retry ?? DEFAULT_RETRY);
+  // Heartbeats get a connection of their own: with every pooled connection busy (hundreds of
+  // jobs writing progress), a heartbeat queued behind them could miss the lease, and the
+  // syncer would stop its jobs and be declared dead although it is healthy.
+  const heartbeatPool = mysql.createPool({ ...base, database: options.database, connectionLimit: 1, maxIdle: 1, enableKeepAlive: true });
+  return new MysqlMetaStore(pool, heartbeatPool, options, options.retry ?? DEFAULT_RETRY);
 }
 
 class MysqlMetaStore implements MetaStore {
@@ -115,6 +119,7 @@ class MysqlMetaStore implements MetaStore {
 
   constructor(
     private readonly pool: Pool,
+    private readonly heartbeatPool: Pool,
     private readonly target: MysqlTarget,
     private readonly retry: RetryPolicy,
   ) {}
@@ -385,7 +390,7 @@ class MysqlMetaStore implements MetaStore {
 
   heartbeat(hostInfo: string, session: string, signal: AbortSignal): Promise<boolean> {
     return this.run('heartbeat', signal, async () => {
-      const [res] = await this.pool.query<ResultSetHeader>(`UPDATE syncers SET timestamp = ${DB_NOW_NS} WHERE host_info = ? AND session = ?`, [
+      const [res] = await this.heartbeatPool.query<ResultSetHeader>(`UPDATE syncers SET timestamp = ${DB_NOW_NS} WHERE host_info = ? AND session = ?`, [
         hostInfo,
         session,
       ]);
@@ -446,6 +451,6 @@ class MysqlMetaStore implements MetaStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.pool.end();
+    await Promise.all([this.pool.end(), this.heartbeatPool.end()]);
   }
 }
