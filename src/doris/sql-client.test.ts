@@ -111,6 +111,22 @@ describe('SqlClient against MariaDB', () => {
     expect((await c.query('SELECT 7 AS n', signal)).rows).toEqual([{ n: '7' }]);
   });
 
+  it('checks beforeSend once it holds a connection: a check that fails after the wait sends nothing', async () => {
+    const c = sql({ database: db, maxConnections: 1 });
+    await c.exec('CREATE TABLE guarded (k INT)', signal);
+    let allowed = true;
+    const busy = c.query('SELECT SLEEP(0.3)', signal); // holds the only connection
+    const guarded = c.exec('INSERT INTO guarded VALUES (1)', signal, {
+      beforeSend: () => {
+        if (!allowed) throw new Error('lease lost');
+      },
+    });
+    allowed = false; // the lease runs out while the INSERT waits for the connection
+    await busy;
+    expect(((await rejection(guarded)) as Error).message).toBe('lease lost');
+    expect((await c.query('SELECT count(*) AS n FROM guarded', signal)).rows).toEqual([{ n: '0' }]);
+  });
+
   it('rejects with the abort reason and stays usable', async () => {
     const c = sql({ maxConnections: 1 });
     const ctl = new AbortController();

@@ -41,6 +41,11 @@ export interface SqlCallOptions {
   /** Run in this database instead of the client's default. */
   db?: string | undefined;
   timeoutMs?: number | undefined;
+  /**
+   * Runs once a connection is in hand, just before the statement is written to it; a throw
+   * cancels the statement (the HA lease check: a wait for a free connection can outlast it).
+   */
+  beforeSend?: (() => void) | undefined;
 }
 
 export interface QueryResult {
@@ -221,7 +226,7 @@ export class SqlClient {
       const endpoint = this.endpoints[index];
       if (!endpoint) continue;
       try {
-        const result = await this.runOn(endpoint, db, sql, signal, deadline);
+        const result = await this.runOn(endpoint, db, sql, signal, deadline, options.beforeSend);
         this.markHealthy(index);
         return result;
       } catch (err) {
@@ -260,10 +265,17 @@ export class SqlClient {
     sql: string,
     signal: AbortSignal,
     deadline: number,
+    beforeSend: (() => void) | undefined,
   ): Promise<[unknown, mysql.FieldPacket[] | undefined]> {
     const conn = await this.raceDeadline(this.pool(endpoint, db).getConnection(), signal, deadline, endpoint.key, sql, 'connect', (c) =>
       c.release(),
     );
+    try {
+      beforeSend?.();
+    } catch (err) {
+      conn.release();
+      throw err;
+    }
     let abandoned = false;
     const running = conn.query({ sql, rowsAsArray: true, typeCast: textCast as never });
     try {

@@ -123,8 +123,7 @@ export class ClusterSide {
 
   /** Runs a statement that changes the cluster (DDL, BACKUP, CANCEL RESTORE, ...), under the lease check. */
   async exec(sql: string, signal: AbortSignal, options?: SqlCallOptions): Promise<ExecResult> {
-    this.assertLease();
-    return this.timed(() => this.sqlClient().exec(sql, signal, options));
+    return this.timed(() => this.sqlClient().exec(sql, signal, { ...options, beforeSend: this.assertLease }));
   }
 
   private sqlClient(): SqlClient {
