@@ -139,14 +139,12 @@ export class SyncJobRunner implements JobRunner {
           await this.wait(delay, signal);
           continue;
         }
-        if (problemAt !== undefined && !pastSubState(progress, problemAt)) {
-          if (result.waitMs !== undefined && result.waitMs > 0) await this.wait(result.waitMs, signal);
-          continue;
+        if (problemAt === undefined || pastSubState(progress, problemAt)) {
+          problemAt = undefined;
+          if (this.status.lastError) this.status = Object.freeze({ ...this.status, lastError: undefined });
+          this.lastLoggedError = '';
+          backoff.reset();
         }
-        problemAt = undefined;
-        if (this.status.lastError) this.status = Object.freeze({ ...this.status, lastError: undefined });
-        this.lastLoggedError = '';
-        backoff.reset();
         if (result.waitMs !== undefined && result.waitMs > 0) await this.wait(result.waitMs, signal);
       } catch (err) {
         if (signal.aborted || isAbortError(err, signal)) break;
