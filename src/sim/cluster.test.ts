@@ -6,11 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { afterAll, describe, expect, it } from 'vitest';
+import { FeClient } from '../doris/fe-client.js';
 import { startSimCluster } from './cluster.js';
 
-function refused(port: number): Promise<boolean> {
+function refused(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
-    const s = connect(port, '127.0.0.1', () => {
+    const s = connect(port, host, () => {
       s.destroy();
       resolve(false);
     });
@@ -63,6 +64,59 @@ describe('startSimCluster', () => {
       expect(await refused(be.httpPort)).toBe(false);
     } finally {
       await cluster.close();
+    }
+  });
+
+  it('advertiseHost: every node reports that address (SQL, Thrift, redirects) and listens on host', async () => {
+    const cluster = await startSimCluster({ feCount: 2, beCount: 2, advertiseHost: '127.0.0.2' });
+    const follower = cluster.frontends[1];
+    if (follower === undefined) throw new Error('no follower');
+    const fe = new FeClient({ frontends: [{ host: '127.0.0.1', port: follower.rpcPort }], connectTimeoutMs: 1000 });
+    const mapped = new FeClient({ frontends: [{ host: '127.0.0.1', port: follower.rpcPort }], hostMapping: { '127.0.0.2': '127.0.0.1' } });
+    try {
+      expect([...cluster.frontends, ...cluster.backends].map((n) => n.host)).toEqual(['127.0.0.2', '127.0.0.2', '127.0.0.2', '127.0.0.2']);
+      const conn = await mysql.createConnection({ host: '127.0.0.1', port: cluster.frontends[0]?.queryPort, user: 'root', password: '' });
+      const [fes] = await conn.query('select Host from frontends();');
+      expect(fes).toEqual([{ Host: '127.0.0.2' }, { Host: '127.0.0.2' }]);
+      const [shown] = await conn.query('SHOW FRONTENDS');
+      expect((shown as Record<string, string>[]).map((f) => f['Host'])).toEqual(['127.0.0.2', '127.0.0.2']);
+      const [bes] = await conn.query('SHOW BACKENDS');
+      expect((bes as Record<string, string>[]).map((b) => b['Host'])).toEqual(['127.0.0.2', '127.0.0.2']);
+      // SQL inside the cluster still works: a table over both BEs, loaded and read back.
+      await conn.query('CREATE DATABASE d');
+      await conn.query('CREATE TABLE d.t (k INT) DUPLICATE KEY(k) DISTRIBUTED BY HASH(k) BUCKETS 2 PROPERTIES ("replication_num" = "2")');
+      await conn.query('INSERT INTO d.t VALUES (1), (2)');
+      const [rows] = await conn.query('SELECT k FROM d.t ORDER BY k');
+      expect(rows).toEqual([{ k: 1 }, { k: 2 }]);
+      await conn.end();
+      // Thrift: getBackendMeta reports the advertised address; a follower names the master by
+      // it, so a client reaches the master only through a mapping.
+      const meta = await mapped.getBackendMeta({ user: 'root', passwd: '' }, AbortSignal.timeout(10_000));
+      expect((meta.backends ?? []).map((b) => [b.host, b.be_port, b.http_port])).toEqual(cluster.backends.map((b) => ['127.0.0.2', b.bePort, b.httpPort]));
+      await expect(fe.getBackendMeta({ user: 'root', passwd: '' }, AbortSignal.timeout(10_000))).rejects.toThrow(/127\.0\.0\.2/);
+      // Nothing listens on the advertised address; everything on the listen address.
+      for (const b of cluster.backends) {
+        expect(await refused(b.httpPort, '127.0.0.2')).toBe(true);
+        expect(await refused(b.httpPort)).toBe(false);
+      }
+    } finally {
+      await Promise.all([fe.close(), mapped.close()]);
+      await cluster.close();
+    }
+  });
+
+  it('a restarted cluster advertises the host of this run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sim-cluster-'));
+    dirs.push(dir);
+    const first = await startSimCluster({ beCount: 1, dataDir: dir });
+    expect(first.env.backends[0]?.host).toBe('127.0.0.1');
+    await first.close();
+    const second = await startSimCluster({ beCount: 1, dataDir: dir, advertiseHost: '127.0.0.2' });
+    try {
+      expect([second.env.frontends[0]?.host, second.env.backends[0]?.host]).toEqual(['127.0.0.2', '127.0.0.2']);
+      expect(second.env.model.system.backends()[0]?.host).toBe('127.0.0.2');
+    } finally {
+      await second.close();
     }
   });
 

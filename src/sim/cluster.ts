@@ -17,8 +17,14 @@ import { startMysqlServer, type MysqlServer } from './mysql/server.js';
 import { compilePredicate } from './sql/row-expressions.js';
 
 export interface SimClusterOptions {
-  /** Interface every server listens on and every node advertises. Default 127.0.0.1. */
+  /** Interface every server listens on. Default 127.0.0.1. */
   host?: string | undefined;
+  /**
+   * Address every FE and BE advertises (SHOW BACKENDS / FRONTENDS, frontends(), getBackendMeta,
+   * master_address, stream load redirects), as a cluster behind NAT reports private addresses
+   * its clients cannot reach. Default: `host`.
+   */
+  advertiseHost?: string | undefined;
   /** First FE's ports; later FEs use the following ports. 0 (default) = free ports. */
   queryPort?: number | undefined;
   rpcPort?: number | undefined;
@@ -46,6 +52,7 @@ export interface SimClusterOptions {
 
 export interface SimFrontendAddress {
   name: string;
+  /** The advertised host (the servers listen on the `host` option). */
   host: string;
   queryPort: number;
   rpcPort: number;
@@ -55,6 +62,7 @@ export interface SimFrontendAddress {
 
 export interface SimBackendAddress {
   id: bigint;
+  /** The advertised host (the servers listen on the `host` option). */
   host: string;
   bePort: number;
   httpPort: number;
@@ -108,9 +116,10 @@ interface Closable {
 export async function startSimCluster(options: SimClusterOptions = {}): Promise<SimCluster> {
   const log = options.log ?? silentLogger();
   const host = options.host ?? '127.0.0.1';
+  const advertised = options.advertiseHost ?? host;
   const modelJson = await loadState(options.dataDir);
   const env = createSimEnv({
-    host,
+    host: advertised,
     user: options.user,
     password: options.password,
     frontends: options.feCount,
@@ -129,13 +138,13 @@ export async function startSimCluster(options: SimClusterOptions = {}): Promise<
       const ports = { query: portAt(options.queryPort, i), rpc: portAt(options.rpcPort, i), http: portAt(options.httpPort, i) };
       const node = await startFrontendServers(env, fe.name, ports, { host, log, globals });
       opened.push(node);
-      frontends.push({ name: fe.name, host, queryPort: node.ports.query, rpcPort: node.ports.rpc, httpPort: node.ports.http, isMaster: fe.isMaster });
+      frontends.push({ name: fe.name, host: advertised, queryPort: node.ports.query, rpcPort: node.ports.rpc, httpPort: node.ports.http, isMaster: fe.isMaster });
     }
     const backends: SimBackendAddress[] = [];
     for (const [i, be] of env.backends.entries()) {
       const node = await startBackendNode(env, be.id, { host, bePort: portAt(options.bePort, i), httpPort: portAt(options.beHttpPort, i), log });
       opened.push(node);
-      backends.push({ id: be.id, host, bePort: node.bePort, httpPort: node.httpPort });
+      backends.push({ id: be.id, host: advertised, bePort: node.bePort, httpPort: node.httpPort });
     }
     env.start();
     return clusterHandle(env, frontends, backends, opened, options, log);

@@ -20,7 +20,10 @@ import type { Clock } from './model/state.js';
 export interface SimEnvOptions {
   /** Default "doris_sim". */
   clusterName?: string | undefined;
-  /** The host every FE and BE advertises (SHOW BACKENDS, frontends(), master_address). Default 127.0.0.1. */
+  /**
+   * The host every FE and BE advertises (SHOW BACKENDS, frontends(), master_address), also with
+   * modelJson. Servers may listen elsewhere (startSimCluster's advertiseHost). Default 127.0.0.1.
+   */
   host?: string | undefined;
   /** The root user and its password. Default root / "". */
   user?: string | undefined;
@@ -207,6 +210,11 @@ export function createSimEnv(options: SimEnvOptions = {}): SimEnv {
     beConfig: options.beConfig,
   };
   const model = options.modelJson !== undefined ? ClusterModel.fromJSON(options.modelJson, modelOptions) : new ClusterModel(modelOptions);
+  if (options.modelJson !== undefined && options.host !== undefined) {
+    // A restored cluster's nodes advertise this run's host, as they get this run's ports.
+    for (const fe of model.state.frontends) fe.host = host;
+    for (const be of model.system.backends()) be.host = host;
+  }
   const log = options.log?.child({ component: 'doris-sim', cluster: model.state.clusterName });
   const nodes = new Map<bigint, BackendNode>();
   const snapshots = new SnapshotStore();

@@ -10,7 +10,10 @@ const HELP = `Usage: doris_sim [options]
 
 Starts one simulated Apache Doris cluster (FEs and BEs) in this process.
 
-  --host <addr>            interface to listen on and advertise (default 127.0.0.1)
+  --host <addr>            interface to listen on (default 127.0.0.1)
+  --advertise-host <addr>  address every FE and BE reports (SHOW BACKENDS/FRONTENDS, frontends(),
+                           getBackendMeta, master_address), as a cluster behind NAT reports private
+                           addresses clients cannot reach (default: --host)
   --query-port <port>      first FE's MySQL port (default 9030; 0 = pick a free port)
   --rpc-port <port>        first FE's Thrift port (default 9020; 0 = free)
   --http-port <port>       first FE's HTTP port: stream load, admin faults (default 8030; 0 = free)
@@ -51,7 +54,7 @@ interface Parsed {
 
 function parse(argv: string[]): Parsed {
   const strings = [
-    'host', 'query-port', 'rpc-port', 'http-port', 'fe-count', 'be-count', 'be-port', 'be-http-port', 'user', 'password',
+    'host', 'advertise-host', 'query-port', 'rpc-port', 'http-port', 'fe-count', 'be-count', 'be-port', 'be-http-port', 'user', 'password',
     'replication-num', 'data-dir', 'save-interval', 'log-level',
   ] as const;
   let values: Partial<Record<(typeof strings)[number], string>> & { help?: boolean };
@@ -71,6 +74,8 @@ function parse(argv: string[]): Parsed {
   if (!LOG_LEVELS.includes(logLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join('|')}, got "${logLevel}"`);
   const host = values.host ?? '127.0.0.1';
   if (host === '') throw new UsageError('--host must not be empty');
+  const advertiseHost = values['advertise-host'] ?? host;
+  if (advertiseHost === '') throw new UsageError('--advertise-host must not be empty');
   const user = values.user ?? 'root';
   if (user === '') throw new UsageError('--user must not be empty');
   if (values['data-dir'] === '') throw new UsageError('--data-dir must not be empty');
@@ -79,6 +84,7 @@ function parse(argv: string[]): Parsed {
     logLevel,
     options: {
       host,
+      advertiseHost,
       queryPort: port('query-port', 9030),
       rpcPort: port('rpc-port', 9020),
       httpPort: port('http-port', 8030),

@@ -50,6 +50,7 @@ describe('doris_sim process', () => {
       [['--replication-num', '4', '--be-count', '3'], '--replication-num must be an integer from 1 to 3'],
       [['--log-level', 'loud'], '--log-level must be one of'],
       [['--bogus'], "Unknown option '--bogus'"],
+      [['--advertise-host', ''], '--advertise-host must not be empty'],
     ] as const) {
       const run = runSim([...args]);
       const { code } = await run.exited;
@@ -61,6 +62,24 @@ describe('doris_sim process', () => {
     const help = runSim(['--help']);
     expect((await help.exited).code).toBe(0);
     expect(help.stdout()).toContain('--data-dir');
+    expect(help.stdout()).toContain('--advertise-host <addr>');
+  });
+
+  it('--advertise-host: the nodes report that address and listen on --host', async () => {
+    const sim = await spawnSim(['--be-count', '2', '--advertise-host', '127.0.0.2']);
+    try {
+      const { ready } = sim;
+      expect([...ready.fes.map((f) => f.host), ...ready.bes.map((b) => b.host)]).toEqual(['127.0.0.2', '127.0.0.2', '127.0.0.2']);
+      const conn = await mysql.createConnection({ host: '127.0.0.1', port: ready.query_port, user: 'root', password: '' });
+      const [bes] = await conn.query('SHOW BACKENDS');
+      expect((bes as Record<string, string>[]).map((b) => [b['Host'], Number(b['BePort']), Number(b['HttpPort'])])).toEqual(
+        ready.bes.map((b) => ['127.0.0.2', b.be_port, b.http_port]),
+      );
+      await conn.end();
+      for (const b of ready.bes) expect(await canConnect(b.http_port)).toBe(true);
+    } finally {
+      expect(await sim.stop('SIGTERM')).toBe(0);
+    }
   });
 
   it('a port that is taken makes start-up fail with exit 1', async () => {
