@@ -14,6 +14,7 @@ export interface ApiReply {
 }
 
 export interface CcrEnv {
+  /** The source cluster (a new process after restartSource). */
   readonly src: SimProcess;
   readonly dest: SimProcess;
   syncer: DaemonProcess;
@@ -28,6 +29,11 @@ export interface CcrEnv {
   status(name: string): Promise<Record<string, unknown>>;
   /** Waits until the job replays everything the source has (lag 0, incremental state). */
   waitCaughtUp(name: string, timeoutMs?: number): Promise<void>;
+  /**
+   * Stops the source cluster and starts it again with these options (pass --data-dir and fixed
+   * ports in the first start's options to keep its state and its address).
+   */
+  restartSource(options: SimOptions): Promise<void>;
   /** Starts (or restarts) the syncer on the same metadata store. */
   restartSyncer(args?: string[]): Promise<void>;
   /** SIGKILLs the syncer (no shutdown, no last checkpoint) and waits until it is gone. */
@@ -39,9 +45,11 @@ export interface CcrEnv {
   close(): Promise<void>;
 }
 
-export async function startCcrEnv(options: { sim?: SimOptions; syncerArgs?: string[] } = {}): Promise<CcrEnv> {
+/** `srcSim` overrides `sim` for the source cluster. */
+export async function startCcrEnv(options: { sim?: SimOptions; srcSim?: SimOptions; syncerArgs?: string[] } = {}): Promise<CcrEnv> {
   const workDir = mkdtempSync(join(tmpdir(), 'ccr-e2e-'));
-  const [src, dest] = await Promise.all([startSim(options.sim), startSim(options.sim)]);
+  const [firstSrc, dest] = await Promise.all([startSim({ ...options.sim, ...options.srcSim }), startSim(options.sim)]);
+  let src = firstSrc; // replaced by restartSource
   const syncerArgs = ['--port', '0', '--db_dir', join(workDir, 'ccr.db'), '--max_poll_interval_ms', '200', ...(options.syncerArgs ?? [])];
   const startSyncer = async (args: string[]): Promise<{ d: DaemonProcess; port: number }> => {
     const d = spawnDaemon(args, { cwd: workDir, env: { CCR_LOG_LEVEL: 'info' } });
@@ -74,7 +82,9 @@ export async function startCcrEnv(options: { sim?: SimOptions; syncerArgs?: stri
     ...extra,
   });
   const env: CcrEnv = {
-    src,
+    get src() {
+      return src;
+    },
     dest,
     get syncer() {
       return syncer;
@@ -109,6 +119,10 @@ export async function startCcrEnv(options: { sim?: SimOptions; syncerArgs?: stri
         const status = await env.status(name).catch(() => undefined);
         throw new Error(`${(err as Error).message}; job_status: ${JSON.stringify(status)}`);
       });
+    },
+    async restartSource(simOptions) {
+      await src.stop();
+      src = await startSim(simOptions);
     },
     async restartSyncer(args = syncerArgs) {
       if (syncer.child.exitCode === null && syncer.child.signalCode === null) {
