@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { BackendClientRegistry } from '../doris/be-client.js';
 import { FeClient } from '../doris/fe-client.js';
+import { mapHost } from '../doris/host-mapping.js';
 import { SqlClient } from '../doris/sql-client.js';
 import type { Logger } from '../observability/logger.js';
 import type { ClusterSpec } from '../jobs/job-spec.js';
@@ -21,19 +22,20 @@ export interface ClientPoolOptions {
 
 export type Side = 'source' | 'destination';
 
-function thriftAddresses(spec: ClusterSpec): { host: string; port: number }[] {
-  const first = { host: spec.host, port: spec.thriftPort };
+/**
+ * The operator's `host` first (reachable as given), then the FEs recorded at create_ccr, as
+ * the cluster reports them, through the host mapping (behind NAT those are private addresses).
+ */
+function addresses(spec: ClusterSpec, port: 'port' | 'thriftPort'): { host: string; port: number }[] {
+  const first = { host: spec.host, port: spec[port] };
   const rest = spec.frontends
-    .map((f) => ({ host: f.host, port: f.thriftPort }))
+    .map((f) => ({ host: mapHost(f.host, spec.hostMapping), port: f[port] }))
     .filter((a) => a.host !== first.host || a.port !== first.port);
   return [first, ...rest];
 }
 
-function queryEndpoints(spec: ClusterSpec): { host: string; port: number }[] {
-  const first = { host: spec.host, port: spec.port };
-  const rest = spec.frontends.map((f) => ({ host: f.host, port: f.port })).filter((a) => a.host !== first.host || a.port !== first.port);
-  return [first, ...rest];
-}
+const thriftAddresses = (spec: ClusterSpec) => addresses(spec, 'thriftPort');
+const queryEndpoints = (spec: ClusterSpec) => addresses(spec, 'port');
 
 function key(parts: unknown[]): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
