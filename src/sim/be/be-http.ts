@@ -10,6 +10,7 @@ import type { SimEnv } from '../env.js';
 import { listenHttp, type ListeningHttpServer } from '../http-listen.js';
 import type { ReplicaState, Rowset } from '../model/state.js';
 import { rowsetData } from '../model/storage-service.js';
+import { replicaRowsetById } from '../model/storage.js';
 import { encodeSegment, type RowsetMetaJson } from './rowset-codec.js';
 import { executeStreamLoad } from './stream-load.js';
 
@@ -177,7 +178,7 @@ function binlogDownload(env: SimEnv, backendId: bigint, url: URL): Reply {
         const replica = requireReplica(env, backendId, param('tablet_id'));
         const rowsetId = param('rowset_id');
         const index = param('segment_index');
-        const rs = replica.rowsets.find((x) => x.id === rowsetId);
+        const rs = replicaRowsetById(replica, rowsetId);
         if (!rs || index !== '0') return text(404, 'file not exist.');
         return fileReply(encodeSegment(rowsetData(rs)), url.searchParams.get('acquire_md5') === 'true');
       }

@@ -181,5 +181,55 @@ export function repairTablet(state: ClusterState, tablet: TabletState, visibleVe
 export function binlogRowset(state: ClusterState, tabletId: bigint, backendId: bigint, version: bigint): Rowset | undefined {
   const replica = state.tablets.get(tabletId)?.replicas.find((r) => r.backendId === backendId);
   if (!replica || version <= replica.binlogGcVersion) return undefined;
-  return replica.rowsets.find((rs) => rs.startVersion === version && rs.version === version);
+  // Doris finds a binlog's rowset by version in the tablet's meta; replica.rowsets is kept
+  // ascending by version (publish order; restore, clone and schema change rebuild it sorted),
+  // so a binary search finds the first rowset ending at `version`.
+  const list = replica.rowsets;
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((list[mid] as Rowset).version < version) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < list.length; i++) {
+    const rs = list[i] as Rowset;
+    if (rs.version !== version) break;
+    if (rs.startVersion === version) return rs;
+  }
+  return undefined;
+}
+
+/** Per replica: its rowset list as last indexed, how much of it, and each id's position. */
+interface RowsetIdIndex {
+  list: Rowset[];
+  indexed: number;
+  byId: Map<string, number>;
+}
+const rowsetIdIndexes = new WeakMap<ReplicaState, RowsetIdIndex>();
+
+/**
+ * The rowset with this id on one replica (get_segment_file: Doris builds the segment's path
+ * from the rowset id, no scan). The index is derived, never persisted: it follows appends to
+ * the replica's list and is rebuilt when the list is reassigned (restore, clone, schema change,
+ * a model loaded from --data-dir). A hit is checked against the list and a miss scans it, so
+ * the answer is always that of a scan of `replica.rowsets`.
+ */
+export function replicaRowsetById(replica: ReplicaState, id: string): Rowset | undefined {
+  const list = replica.rowsets;
+  let index = rowsetIdIndexes.get(replica);
+  if (!index || index.list !== list || index.indexed > list.length) {
+    index = { list, indexed: 0, byId: new Map() };
+    rowsetIdIndexes.set(replica, index);
+  }
+  for (; index.indexed < list.length; index.indexed++) {
+    const rid = (list[index.indexed] as Rowset).id;
+    if (!index.byId.has(rid)) index.byId.set(rid, index.indexed);
+  }
+  const at = index.byId.get(id);
+  if (at !== undefined && list[at]?.id === id) return list[at];
+  // Not indexed where expected: the list was changed in place. Scan it and index it afresh.
+  const found = list.find((rs) => rs.id === id);
+  if (found) rowsetIdIndexes.delete(replica);
+  return found;
 }
