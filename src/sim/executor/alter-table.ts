@@ -81,6 +81,7 @@ function applyGroup(ctx: ExecContext, db: string, table: string, clauses: AlterC
       ddl.reorderColumns(db, table, first.columns);
       return;
     case 'addPartition': {
+      if (!first.temporary) ddl.checkPartitionAlterAllowed(db, table);
       const { type: _type, ...def } = first.partition;
       ddl.addPartition(
         db,
@@ -92,6 +93,7 @@ function applyGroup(ctx: ExecContext, db: string, table: string, clauses: AlterC
     }
     case 'dropPartition':
       if (first.fromIndex !== undefined) throw unsupported('DROP PARTITION … FROM INDEX');
+      if (!first.temporary) ddl.checkPartitionAlterAllowed(db, table);
       ddl.dropPartition(db, table, first.name, { isTemp: first.temporary, ifExists: first.ifExists, force: first.force });
       return;
     case 'modifyPartition': {

@@ -24,6 +24,7 @@ import {
   setTableProperties,
   truncateTable,
 } from './ddl-table.js';
+import { checkPartitionAlterAllowed } from './dynamic-partition.js';
 import { alterView, createView, type CreateViewOptions } from './ddl-view.js';
 import type { ColumnDef, ListPartitionDef, RangePartitionDef, TableDef, ViewDef } from './schema.js';
 import type { AlterJobState, DatabaseState, OlapTableState, PartitionState, ViewState } from './state.js';
@@ -117,6 +118,11 @@ export class DdlService {
   /** ALTER TABLE t ADD [TEMPORARY] PARTITION … → ADD_PARTITION. Returns undefined for IF NOT EXISTS on a taken name. */
   addPartition(db: string, table: string, def: RangePartitionDef | ListPartitionDef, opts: AddPartitionOptions = {}): PartitionState | undefined {
     return addPartition(this.ctx, db, table, def, opts);
+  }
+
+  /** Refuses ALTER TABLE ADD/DROP PARTITION on an enabled dynamic partition table that is not being synced. */
+  checkPartitionAlterAllowed(db: string, table: string): void {
+    checkPartitionAlterAllowed(this.ctx, db, table);
   }
 
   /** ALTER TABLE t DROP [TEMPORARY] PARTITION [IF EXISTS] p [FORCE] → DROP_PARTITION. */

@@ -235,6 +235,20 @@ describe('dynamic partitions and is_being_synced', () => {
     expect(t.partitions.size).toBe(3);
   });
 
+  it('refuses partition DDL on an enabled dynamic table unless it is being synced (checkAlterAllowed)', () => {
+    const { model } = testModel();
+    model.ddl.createDatabase('ccr');
+    model.ddl.createTable('ccr', dyn({}));
+    model.advance();
+    expect(() => model.ddl.checkPartitionAlterAllowed('ccr', 'd')).toThrow(
+      'Cannot add/drop partition on a Dynamic Partition Table, Use command `ALTER TABLE d SET ("dynamic_partition.enable" = "false")` firstly.',
+    );
+    model.ddl.setTableProperties('ccr', 'd', { is_being_synced: 'true' });
+    expect(() => model.ddl.checkPartitionAlterAllowed('ccr', 'd')).not.toThrow();
+    model.ddl.setTableProperties('ccr', 'd', { is_being_synced: 'false', 'dynamic_partition.enable': 'false' });
+    expect(() => model.ddl.checkPartitionAlterAllowed('ccr', 'd')).not.toThrow();
+  });
+
   it('keeps the given bucket number for BUCKETS AUTO partitions of a synced table', () => {
     const { model } = testModel();
     model.ddl.createDatabase('ccr');

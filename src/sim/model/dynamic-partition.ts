@@ -4,7 +4,9 @@
 // `start`, logging ADD_PARTITION / DROP_PARTITION like any DDL. Tables being synced
 // (is_being_synced = true) are skipped, so a CCR destination only follows its source.
 import type { ModelContext } from './context.js';
+import { requireDb, requireOlapTable } from './catalog.js';
 import { addPartition, dropPartition } from './ddl-partition.js';
+import { ddlError } from './errors.js';
 import { compareKeys, makeRangeKey, rangesIntersect, type PartitionItem } from './partition-key.js';
 import { keyColumns } from './table-builder.js';
 import type { DatabaseState, OlapTableState } from './state.js';
@@ -107,6 +109,19 @@ function runTable(ctx: ModelContext, db: DatabaseState, table: OlapTableState): 
       dropPartition(ctx, db.name, table.name, p.name, { force: true });
     }
   }
+}
+
+/**
+ * DynamicPartitionUtil.checkAlterAllowed: ALTER TABLE ADD/DROP PARTITION (not temporary) on a
+ * table whose dynamic partitioning is enabled is refused unless the table is being synced (a
+ * CCR destination replays its source's partition DDL).
+ */
+export function checkPartitionAlterAllowed(ctx: ModelContext, dbName: string, tableName: string): void {
+  const table = requireOlapTable(requireDb(ctx.state, dbName), tableName);
+  if (table.isBeingSynced || table.extraProperties.get('dynamic_partition.enable') !== 'true') return;
+  throw ddlError(
+    `Cannot add/drop partition on a Dynamic Partition Table, Use command \`ALTER TABLE ${table.name} SET ("dynamic_partition.enable" = "false")\` firstly.`,
+  );
 }
 
 /** One scheduler pass over every table. */
