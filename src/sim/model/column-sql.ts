@@ -63,7 +63,7 @@ export function columnToSql(c: ColumnDef, uniqueTable: boolean): string {
   let sb = `\`${c.name}\` ${typeToSql(c.type)}`;
   if (c.aggregate !== undefined && !uniqueTable && !c.isKey) sb += ` ${c.aggregate}`;
   sb += c.nullable ? ' NULL' : ' NOT NULL';
-  if (c.autoIncrement) sb += ' AUTO_INCREMENT(1)';
+  if (c.autoIncrement) sb += ` AUTO_INCREMENT(${c.autoIncrementStart ?? 1})`;
   const d = c.defaultValue ? defaultText(c.defaultValue) : undefined;
   if (d) sb += d.isExpr ? ` DEFAULT ${d.text}` : ` DEFAULT "${d.text}"`;
   if (c.onUpdateCurrentTimestamp) sb += ' ON UPDATE CURRENT_TIMESTAMP';
@@ -76,7 +76,7 @@ export function columnDefToSql(c: ColumnDef): string {
   let sb = `\`${c.name}\` ${typeToSql(c.type)}`;
   if (c.aggregate !== undefined && !c.isKey) sb += ` ${c.aggregate}`;
   sb += c.nullable ? ' NULL' : ' NOT NULL';
-  if (c.autoIncrement) sb += ' AUTO_INCREMENT(1)';
+  if (c.autoIncrement) sb += ` AUTO_INCREMENT(${c.autoIncrementStart ?? 1})`;
   const d = c.defaultValue ? defaultText(c.defaultValue) : undefined;
   if (d) sb += d.isExpr ? ` DEFAULT ${d.text}` : ` DEFAULT "${d.text}"`;
   sb += ` COMMENT "${escapeDoubleQuoted(c.comment)}"`;
@@ -108,7 +108,7 @@ export function columnGson(c: ColumnDef & { uniqueId?: number }, uniqueTable: bo
     isKey: c.isKey,
     isAllowNull: c.nullable,
     isAutoInc: c.autoIncrement ?? false,
-    autoIncInitValue: -1,
+    autoIncInitValue: c.autoIncrement ? (c.autoIncrementStart ?? 1) : -1,
     defaultValue: d?.text,
     comment: c.comment,
     children: [],

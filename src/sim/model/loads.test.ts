@@ -26,6 +26,42 @@ function setup() {
 
 const sorted = (rows: Value[][]): Value[][] => [...rows].sort((a, b) => String(a).localeCompare(String(b)));
 
+describe('sequence columns', () => {
+  it('UNIQUE with function_column.sequence_col keeps the greatest sequence value per key, whatever the load order', () => {
+    const { model } = setup();
+    model.ddl.createTable(
+      'ccr',
+      tableDef({
+        name: 's',
+        keysType: 'UNIQUE_KEYS',
+        keys: [col('k', 'INT')],
+        values: [col('v', 'VARCHAR'), col('ts', 'INT')],
+        properties: { replication_num: '1', 'function_column.sequence_col': 'ts' },
+      }),
+    );
+    model.loads.load('ccr', 's', { kind: 'rows', rows: [[1, 'new', 5], [2, 'b', 1], [3, 'c', 2]] });
+    model.loads.load('ccr', 's', { kind: 'rows', rows: [[1, 'old', 3], [2, 'b2', 1], [4, 'x', 9], [4, 'y', 8]] });
+    // A delete with a smaller sequence value loses; one with a greater value wins.
+    model.loads.load('ccr', 's', { kind: 'rows', rows: [[1, 'gone?', 4], [3, 'gone', 3]], deleteSign: [true, true] });
+    expect(sorted(model.scan('ccr', 's').rows)).toEqual([[1, 'new', 5], [2, 'b2', 1], [4, 'x', 9]]);
+    expect(model.show.createTable('ccr', 's').rows[0]?.[1]).toContain('"function_column.sequence_col" = "ts"');
+  });
+});
+
+describe('AUTO_INCREMENT columns', () => {
+  it('generate values for rows that omit the column or load NULL, from the start value on', () => {
+    const { model } = setup();
+    model.ddl.createTable(
+      'ccr',
+      tableDef({ name: 'ai', keys: [col('id', 'BIGINT', { nullable: false, autoIncrement: true, autoIncrementStart: 100 })], values: [col('v', 'VARCHAR')] }),
+    );
+    model.loads.load('ccr', 'ai', { kind: 'rows', columns: ['v'], rows: [['a'], ['b']] });
+    model.loads.load('ccr', 'ai', { kind: 'rows', rows: [[null, 'c'], [7n, 'given']] });
+    expect(sorted(model.scan('ccr', 'ai').rows)).toEqual([[100n, 'a'], [101n, 'b'], [102n, 'c'], [7n, 'given']]);
+    expect(model.show.createTable('ccr', 'ai').rows[0]?.[1]).toContain('`id` bigint NOT NULL AUTO_INCREMENT(100)');
+  });
+});
+
 describe('read semantics by keys type', () => {
   it('DUPLICATE keeps every row', () => {
     const { model } = setup();

@@ -139,6 +139,16 @@ export class Loads {
     }
     const now = this.ctx.clock();
     const defaults = cols.map((c) => columnDefault(c, now));
+    // AUTO_INCREMENT: a value is generated when the column is not loaded or is loaded as NULL
+    // (Doris fills NULLs of the NOT NULL auto-increment column). Only the source's loads do
+    // this: ingest_binlog and restore copy rowsets with their values.
+    const autoInc = cols.findIndex((c) => c.autoIncrement === true);
+    const nextAutoInc = (): bigint => {
+      const c = cols[autoInc] as (typeof cols)[number];
+      const v = table.autoIncrementNext ?? BigInt(c.autoIncrementStart ?? 1);
+      table.autoIncrementNext = v + 1n;
+      return v;
+    };
     const rows: Value[][] = [];
     const signs: number[] | undefined = table.keysType === 'UNIQUE_KEYS' && data.deleteSign ? [] : undefined;
     let filtered = 0;
@@ -148,6 +158,7 @@ export class Loads {
         const c = cols[i] as (typeof cols)[number];
         const p = pos[i] as number;
         let v: Value = p >= 0 ? (input[p] ?? null) : (defaults[i] as Value);
+        if (i === autoInc && v === null) v = nextAutoInc();
         try {
           if (v !== null) v = coerceValue(v, c.type);
         } catch {

@@ -1,8 +1,8 @@
 // Reading the visible data of an index the way a Doris scan merges rowsets: rowsets up to
 // the partition's visible version, oldest first, mapped onto the index's current columns by
 // column unique id (columns added later read as their default, dropped ones disappear);
-// DUPLICATE keeps every row, UNIQUE keeps the last write per key and honours the delete
-// sign, AGGREGATE folds rows per key with each value column's aggregation; delete-predicate
+// DUPLICATE keeps every row, UNIQUE keeps the last write per key (the greatest sequence value
+// with a sequence column) and honours the delete sign, AGGREGATE folds rows per key with each value column's aggregation; delete-predicate
 // rowsets remove matching rows of older versions.
 import { compareItems } from './partition-key.js';
 import type { ModelContext } from './context.js';
@@ -77,7 +77,33 @@ interface MergeState {
   rows(): Value[][];
 }
 
-function mergeState(index: IndexState, keysType: OlapTableState['keysType']): MergeState {
+/**
+ * UNIQUE tables with `function_column.sequence_col`: per key the row with the greatest sequence
+ * value wins (NULL is the smallest, ties go to the later write), delete-sign rows included, so
+ * loads applied out of order converge on the same rows.
+ */
+function sequenceMergeState(index: IndexState, seqPos: number): MergeState {
+  const keyPos = index.columns.flatMap((c, i) => (c.isKey ? [i] : []));
+  const byKey = new Map<string, { row: Value[]; deleted: boolean }>();
+  return {
+    add: (row, deleted) => {
+      const key = keyOf(keyPos.map((p) => row[p] as Value));
+      const cur = byKey.get(key);
+      if (cur && compareValues(row[seqPos] as Value, cur.row[seqPos] as Value) < 0) return;
+      byKey.set(key, { row, deleted });
+    },
+    applyDelete: (test) => {
+      for (const [k, r] of byKey) if (!r.deleted && test(r.row)) byKey.delete(k);
+    },
+    rows: () => [...byKey.values()].filter((r) => !r.deleted).map((r) => r.row),
+  };
+}
+
+function mergeState(index: IndexState, keysType: OlapTableState['keysType'], sequenceCol: string | undefined): MergeState {
+  if (keysType === 'UNIQUE_KEYS' && sequenceCol !== undefined) {
+    const seqPos = index.columns.findIndex((c) => c.name.toLowerCase() === sequenceCol.toLowerCase());
+    if (seqPos >= 0) return sequenceMergeState(index, seqPos);
+  }
   if (keysType === 'DUP_KEYS') {
     let rows: Value[][] = [];
     return {
@@ -129,7 +155,7 @@ export function readTablet(
   const rowsets: Rowset[] = readTabletRowsets(ctx.state, tabletId, version).sort((a, b) =>
     a.version < b.version ? -1 : a.version > b.version ? 1 : 0,
   );
-  const merge = mergeState(index, table.keysType);
+  const merge = mergeState(index, table.keysType, table.extraProperties.get('function_column.sequence_col'));
   const now = ctx.clock();
   for (const rs of rowsets) {
     if (rs.deletePredicate !== undefined) {

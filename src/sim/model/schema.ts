@@ -74,6 +74,8 @@ export interface ColumnDef {
   aggregate?: AggregateType | undefined;
   defaultValue?: DefaultValue | undefined;
   autoIncrement?: boolean | undefined;
+  /** AUTO_INCREMENT(n): the first value generated (Doris' autoIncInitValue; 1 when not written). */
+  autoIncrementStart?: number | undefined;
   onUpdateCurrentTimestamp?: boolean | undefined;
   comment: string;
   /**

@@ -82,6 +82,11 @@ export interface OlapTableState {
   partitions: Map<bigint, PartitionState>;
   indexDefs: IndexDef[];
   nextColumnUid: number;
+  /**
+   * The next value of the AUTO_INCREMENT column (Doris' AutoIncrementGenerator, one range per
+   * table here); unset until the first load generates one.
+   */
+  autoIncrementNext?: bigint | undefined;
   createTimeMs: number;
   updateTimeMs: number;
   /** Table-level version (OlapTable visibleVersion): +1 per publish and partition drop/replace. */

@@ -92,7 +92,7 @@ describe('CREATE TABLE → TableDef', () => {
       PROPERTIES ("enable_unique_key_merge_on_write" = "true")`);
     expect(def.keysType).toBe('UNIQUE_KEYS');
     expect(def.keys).toEqual(['id', 'city']);
-    expect(def.columns[0]).toEqual({ name: 'id', type: { name: 'BIGINT' }, nullable: false, isKey: true, comment: '', autoIncrement: true });
+    expect(def.columns[0]).toEqual({ name: 'id', type: { name: 'BIGINT' }, nullable: false, isKey: true, comment: '', autoIncrement: true, autoIncrementStart: 100 });
     expect(def.columns[2]).toEqual({
       name: 'updated',
       type: { name: 'DATETIME', scale: 0 },

@@ -42,10 +42,11 @@ export function parseColumnDef(p: TokenCursor): ColumnDef {
   if (p.acceptWords('NOT', 'NULL')) nullable = false;
   else if (p.acceptWords('NULL')) nullable = true;
   let autoIncrement: boolean | undefined;
+  let autoIncrementStart: number | undefined;
   if (p.acceptWords('AUTO_INCREMENT')) {
     autoIncrement = true;
     if (p.acceptOp('(')) {
-      p.integerLiteral();
+      autoIncrementStart = Number(p.integerLiteral());
       p.expectOp(')');
     }
   }
@@ -64,6 +65,7 @@ export function parseColumnDef(p: TokenCursor): ColumnDef {
   const column: ColumnDef = { name, type, nullable: nullable ?? !complex, isKey, comment };
   if (aggregate !== undefined) column.aggregate = aggregate;
   if (autoIncrement) column.autoIncrement = true;
+  if (autoIncrementStart !== undefined) column.autoIncrementStart = autoIncrementStart;
   if (onUpdateCurrentTimestamp) column.onUpdateCurrentTimestamp = true;
   if (defaultValue !== undefined) {
     const checked = checkDefault(column, defaultValue);
