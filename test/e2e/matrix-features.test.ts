@@ -1,6 +1,8 @@
-// Feature matrix, table features in a database job: REPLACE TABLE with and without swap, and
-// dynamic partition tables (full sync, then the partitions the source's scheduler adds replayed,
-// while the destination's scheduler stays idle because its tables are being synced).
+// Feature matrix, table features: in a database job REPLACE TABLE with and without swap, dynamic
+// partition tables (full sync, then the partitions the source's scheduler adds replayed, while
+// the destination's scheduler stays idle because its tables are being synced) and AUTO_INCREMENT
+// columns (the destination has the values the source generated); in a table job a UNIQUE table
+// with a sequence column loaded out of order.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCcrEnv, tableRows, tableSchema, waitSameTable, type CcrEnv } from '../support/ccr-env.js';
 import { snapshotSyncs } from '../support/ccr-observe.js';
@@ -9,6 +11,8 @@ import { waitFor } from '../support/wait.js';
 
 const DB = 'mft';
 const JOB = 'mft_job';
+const TDB = 'mft_t';
+const TJOB = 'mft_seq_job';
 const PROPS = 'PROPERTIES ("replication_num" = "1", "binlog.enable" = "true")';
 const DYNAMIC = `"dynamic_partition.enable" = "true", "dynamic_partition.time_unit" = "DAY", "dynamic_partition.start" = "-3",
   "dynamic_partition.end" = "2", "dynamic_partition.prefix" = "p", "dynamic_partition.buckets" = "2",
@@ -37,8 +41,18 @@ describe('database jobs replicate table features', () => {
         DISTRIBUTED BY HASH(k) BUCKETS 2 PROPERTIES ("replication_num" = "1", "binlog.enable" = "true", ${DYNAMIC});`);
     // The scheduler creates the partitions right after CREATE TABLE.
     await waitFor(async () => (await partitionsOf(env.src, 'dyn_full')).length === 6, 'dyn_full partitions', 10_000);
-    await env.src.query(`INSERT INTO ${DB}.dyn_full VALUES (1, '${day(-2)}', 1), (2, '${day(0)}', 2), (3, '${day(2)}', 3)`);
+    await env.src.query(`INSERT INTO ${DB}.dyn_full VALUES (1, '${day(-2)}', 1), (2, '${day(0)}', 2), (3, '${day(2)}', 3);
+      CREATE TABLE ${DB}.ai_full (id BIGINT NOT NULL AUTO_INCREMENT(100), name VARCHAR(16), n INT) DUPLICATE KEY(id)
+        DISTRIBUTED BY HASH(id) BUCKETS 2 ${PROPS};
+      INSERT INTO ${DB}.ai_full (name, n) VALUES ('a', 1), ('b', 2);
+      INSERT INTO ${DB}.ai_full VALUES (NULL, 'c', 3), (7, 'given', 7);
+      CREATE DATABASE ${TDB} PROPERTIES ("binlog.enable" = "true");
+      CREATE TABLE ${TDB}.seq (k INT, v VARCHAR(16), ts INT) UNIQUE KEY(k) DISTRIBUTED BY HASH(k) BUCKETS 2
+        PROPERTIES ("replication_num" = "1", "binlog.enable" = "true", "function_column.sequence_col" = "ts");
+      INSERT INTO ${TDB}.seq VALUES (1, 'v5', 5), (2, 'v1', 1);
+      INSERT INTO ${TDB}.seq VALUES (1, 'v3', 3), (3, 'v2', 2);`);
     await env.createJob(JOB, { srcDb: DB });
+    await env.createJob(TJOB, { srcDb: TDB, srcTable: 'seq', destDb: `${TDB}_replica` });
     await env.waitCaughtUp(JOB);
   });
   afterAll(async () => env?.close());
@@ -111,6 +125,35 @@ describe('database jobs replicate table features', () => {
     await new Promise((r) => setTimeout(r, 500)); // many scheduler passes on both sides
     expect(await partitionsOf(env.dest, 'dyn_new')).toEqual(await partitionsOf(env.src, 'dyn_new'));
     expect(await tableRows(env.dest, DB, 'dyn_new')).toEqual(await tableRows(env.src, DB, 'dyn_new'));
+  });
+
+  it('AUTO_INCREMENT: the destination has the values the source generated (full sync and replayed loads)', async () => {
+    await same('ai_full');
+    const ids = (await tableRows(env.dest, DB, 'ai_full')).map((r) => (JSON.parse(r) as unknown[])[0]);
+    expect(ids).toEqual([100, 101, 102, 7]);
+    await env.src.query(`INSERT INTO ${DB}.ai_full (name, n) VALUES ('d', 4), ('e', 5)`);
+    await same('ai_full');
+    // A table created while the job runs: its CREATE TABLE is replayed, its rows ingested.
+    await env.src.query(`CREATE TABLE ${DB}.ai_new (k INT, id BIGINT NOT NULL AUTO_INCREMENT, v STRING) UNIQUE KEY(k)
+        DISTRIBUTED BY HASH(k) BUCKETS 2 ${PROPS};
+      INSERT INTO ${DB}.ai_new (k, v) VALUES (1, 'a'), (2, 'b');
+      INSERT INTO ${DB}.ai_new (k, v) VALUES (3, 'c');`);
+    await same('ai_new');
+    expect(await tableRows(env.dest, DB, 'ai_new')).toEqual([`[1,1,"a"]`, `[2,2,"b"]`, `[3,3,"c"]`]);
+  });
+
+  it('sequence column (table job): loads out of order on the source, the destination converges on the same rows', async () => {
+    const sameSeq = () => waitSameTable(env, TDB, 'seq', `${TDB}_replica`, 'seq');
+    await sameSeq();
+    await env.src.query(`INSERT INTO ${TDB}.seq VALUES (2, 'v9', 9), (3, 'v1', 1), (4, 'v4', 4);
+      INSERT INTO ${TDB}.seq VALUES (2, 'v8', 8), (4, 'v4 later', 4);`);
+    await sameSeq();
+    expect(await tableRows(env.dest, `${TDB}_replica`, 'seq')).toEqual([`[1,"v5",5]`, `[2,"v9",9]`, `[3,"v2",2]`, `[4,"v4 later",4]`]);
+    // Deletes carry a sequence value too: the one older than the row loses.
+    await env.src.query(`DELETE FROM ${TDB}.seq WHERE k = 3`);
+    await sameSeq();
+    await env.waitCaughtUp(TJOB);
+    expect((await snapshotSyncs(env, TJOB)).full).toBe(1);
   });
 
   it('all of it replayed without a snapshot sync beyond the first full sync', async () => {
