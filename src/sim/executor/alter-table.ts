@@ -2,6 +2,8 @@
 // executes together are grouped (ADD/DROP COLUMN lists become one schema change, MODIFY
 // COLUMN … COMMENT lists one MODIFY_COMMENT), so the binlogs match a real FE's.
 import type { AddColumnSpec } from '../model/ddl-column.js';
+import { indexTypeOf } from '../model/ddl-index.js';
+import type { IndexDef } from '../model/schema.js';
 import { dorisError, ErrNo } from '../sql-error.js';
 import type { AlterClause, ColumnPosition } from '../sql/ast.js';
 import { checkCatalog } from './catalog-resolver.js';
@@ -19,6 +21,23 @@ function noRollupTarget(rollup: string | undefined): void {
 
 function unsupported(what: string): Error {
   return dorisError(ErrNo.NOT_SUPPORTED, `${what} is not supported by the simulator`);
+}
+
+/**
+ * ADD INDEX: inverted indexes are a light index change in Doris; the other types (BITMAP,
+ * NGRAM_BF) run a schema change job, which the simulator does not model for indexes.
+ */
+export function addIndex(ctx: ExecContext, db: string, table: string, index: IndexDef, ifNotExists: boolean): void {
+  if (index.indexType.toUpperCase() !== 'INVERTED') throw unsupported(`${index.indexType.toUpperCase()} index changes`);
+  ctx.model.ddl.addInvertedIndex(db, table, index, { ifNotExists });
+}
+
+/** DROP INDEX: see addIndex. */
+export function dropIndex(ctx: ExecContext, db: string, table: string, name: string, ifExists: boolean): void {
+  const t = ctx.model.catalog.table(db, table);
+  const type = t?.kind === 'OLAP' ? indexTypeOf(t, name) : undefined;
+  if (type !== undefined && type !== 'INVERTED') throw unsupported(`${type} index changes`);
+  ctx.model.ddl.dropInvertedIndex(db, table, name, { ifExists });
 }
 
 /** Consecutive clauses of the same kind that Doris applies as one operation. */
@@ -140,8 +159,11 @@ function applyGroup(ctx: ExecContext, db: string, table: string, clauses: AlterC
       for (const name of first.names) ddl.dropRollup(db, table, name);
       return;
     case 'addIndex':
+      addIndex(ctx, db, table, first.index, first.ifNotExists);
+      return;
     case 'dropIndex':
-      throw unsupported('index changes (ADD/DROP INDEX)');
+      dropIndex(ctx, db, table, first.name, first.ifExists);
+      return;
     case 'enableFeature':
       throw unsupported(`ENABLE FEATURE "${first.feature}"`);
     case 'modifyDistribution':

@@ -5,6 +5,7 @@ import { dorisError, ErrNo } from '../sql-error.js';
 import type { Query, Span, TableName } from '../sql/ast.js';
 import { runSelect } from '../sql/run-select.js';
 import { qualifyTableNames } from '../sql/view-text.js';
+import { addIndex, dropIndex } from './alter-table.js';
 import { checkCatalog } from './catalog-resolver.js';
 import { dbOf, type ExecContext, type StatementHandlers } from './context.js';
 import { okResult } from './results.js';
@@ -115,10 +116,15 @@ export const ddlHandlers = {
     ctx.model.alter.cancel(tableDb(ctx, s.table), s.table.name, s.type === 'COLUMN' ? 'SCHEMA_CHANGE' : 'ROLLUP');
     return okResult();
   },
-  createIndex: () => {
-    throw dorisError(ErrNo.NOT_SUPPORTED, 'index changes (CREATE INDEX) are not supported by the simulator');
+  // CREATE INDEX … ON t / DROP INDEX … ON t: ALTER TABLE t ADD/DROP INDEX (inverted indexes only).
+  createIndex: (ctx, s) => {
+    checkCatalog(s.table.catalog);
+    addIndex(ctx, tableDb(ctx, s.table), s.table.name, s.index, s.ifNotExists);
+    return okResult();
   },
-  dropIndex: () => {
-    throw dorisError(ErrNo.NOT_SUPPORTED, 'index changes (DROP INDEX) are not supported by the simulator');
+  dropIndex: (ctx, s) => {
+    checkCatalog(s.table.catalog);
+    dropIndex(ctx, tableDb(ctx, s.table), s.table.name, s.name, s.ifExists);
+    return okResult();
   },
 } satisfies Partial<StatementHandlers>;

@@ -132,6 +132,26 @@ describe('binlog payloads (keys and order as Gson writes them)', () => {
     expect(payload()['rawSql']).toBe('ALTER TABLE `ccr`.`t1` DROP COLUMN `c3`');
   });
 
+  it('MODIFY_TABLE_ADD_OR_DROP_INVERTED_INDICES: light index change with the new index list and the changed index', () => {
+    const { model, table, last, payload } = setup();
+    const idx = { name: 'idx_v', columns: ['v'], indexType: 'INVERTED', properties: { parser: 'none' }, comment: 'on v' };
+    expect(model.ddl.addInvertedIndex('ccr', 't1', idx)).toBe(true);
+    expect(last()).toMatchObject({ type: BinlogType.MODIFY_TABLE_ADD_OR_DROP_INVERTED_INDICES, table_ids: [table.id] });
+    const p = payload();
+    expect(Object.keys(p)).toEqual(['dbId', 'tableId', 'indexSchemaMap', 'indexes', 'alterInvertedIndexes', 'isDropInvertedIndex', 'jobId', 'rawSql']);
+    const gson = { indexId: -1, indexName: 'idx_v', columns: ['v'], indexType: 'INVERTED', properties: { parser: 'none' }, comment: 'on v' };
+    expect(p).toMatchObject({ indexes: [gson], alterInvertedIndexes: [gson], isDropInvertedIndex: false });
+    expect(p['rawSql']).toBe('ALTER TABLE `ccr`.`t1` ADD INDEX idx_v (`v`) USING INVERTED PROPERTIES("parser" = "none") COMMENT \'on v\'');
+    expect(model.show.createTable('ccr', 't1').rows[0]?.[1]).toContain(`  INDEX idx_v (\`v\`) USING INVERTED PROPERTIES("parser" = "none") COMMENT 'on v'`);
+    expect(() => model.ddl.addInvertedIndex('ccr', 't1', { ...idx, name: 'other' })).toThrow('index for columns (v ) already exist.');
+    expect(() => model.ddl.addInvertedIndex('ccr', 't1', idx)).toThrow('index `idx_v` already exist.');
+    expect(model.ddl.addInvertedIndex('ccr', 't1', idx, { ifNotExists: true })).toBe(false);
+    expect(model.ddl.dropInvertedIndex('ccr', 't1', 'IDX_V')).toBe(true);
+    expect(payload()).toMatchObject({ indexes: [], alterInvertedIndexes: [gson], isDropInvertedIndex: true, rawSql: 'ALTER TABLE `ccr`.`t1` DROP INDEX `idx_v`' });
+    expect(() => model.ddl.dropInvertedIndex('ccr', 't1', 'idx_v')).toThrow('index idx_v does not exist');
+    expect(model.ddl.dropInvertedIndex('ccr', 't1', 'idx_v', { ifExists: true })).toBe(false);
+  });
+
   it('ALTER_DATABASE_PROPERTY: no table ids and remove_enable_cache', () => {
     const { model, db, last, payload } = setup();
     model.ddl.alterDatabaseProperties('ccr', { 'binlog.ttl_seconds': '3600' });

@@ -229,6 +229,29 @@ export function tableAddOrDropColumnsInfo(r: {
   });
 }
 
+/** MODIFY_TABLE_ADD_OR_DROP_INVERTED_INDICES — persist/TableAddOrDropInvertedIndicesInfo.java. */
+export function tableAddOrDropInvertedIndicesInfo(r: {
+  dbId: bigint;
+  tableId: bigint;
+  indexSchemaMap: Map<bigint, unknown[]>;
+  indexes: unknown[];
+  alterInvertedIndexes: unknown[];
+  isDropInvertedIndex: boolean;
+  jobId: bigint;
+  rawSql: string;
+}): string {
+  return gsonJson({
+    dbId: r.dbId,
+    tableId: r.tableId,
+    indexSchemaMap: longKeyMap(r.indexSchemaMap),
+    indexes: r.indexes,
+    alterInvertedIndexes: r.alterInvertedIndexes,
+    isDropInvertedIndex: r.isDropInvertedIndex,
+    jobId: r.jobId,
+    rawSql: r.rawSql,
+  });
+}
+
 /** ALTER_DATABASE_PROPERTY — persist/AlterDatabasePropertyInfo.java. */
 export function alterDatabasePropertyInfo(r: { dbId: bigint; dbName: string; properties: Map<string, string> }): string {
   return gsonJson({ dbId: r.dbId, dbName: r.dbName, properties: Object.fromEntries(r.properties) });

@@ -24,9 +24,10 @@ import {
   setTableProperties,
   truncateTable,
 } from './ddl-table.js';
+import { addInvertedIndex, dropInvertedIndex } from './ddl-index.js';
 import { checkPartitionAlterAllowed } from './dynamic-partition.js';
 import { alterView, createView, type CreateViewOptions } from './ddl-view.js';
-import type { ColumnDef, ListPartitionDef, RangePartitionDef, TableDef, ViewDef } from './schema.js';
+import type { ColumnDef, IndexDef, ListPartitionDef, RangePartitionDef, TableDef, ViewDef } from './schema.js';
 import type { AlterJobState, DatabaseState, OlapTableState, PartitionState, ViewState } from './state.js';
 
 export class DdlService {
@@ -118,6 +119,16 @@ export class DdlService {
   /** ALTER TABLE t ADD [TEMPORARY] PARTITION … → ADD_PARTITION. Returns undefined for IF NOT EXISTS on a taken name. */
   addPartition(db: string, table: string, def: RangePartitionDef | ListPartitionDef, opts: AddPartitionOptions = {}): PartitionState | undefined {
     return addPartition(this.ctx, db, table, def, opts);
+  }
+
+  /** CREATE INDEX / ALTER TABLE ADD INDEX … USING INVERTED → MODIFY_TABLE_ADD_OR_DROP_INVERTED_INDICES. */
+  addInvertedIndex(db: string, table: string, index: IndexDef, opts: { ifNotExists?: boolean | undefined } = {}): boolean {
+    return addInvertedIndex(this.ctx, db, table, index, opts);
+  }
+
+  /** DROP INDEX / ALTER TABLE DROP INDEX of an inverted index → MODIFY_TABLE_ADD_OR_DROP_INVERTED_INDICES. */
+  dropInvertedIndex(db: string, table: string, name: string, opts: { ifExists?: boolean | undefined } = {}): boolean {
+    return dropInvertedIndex(this.ctx, db, table, name, opts);
   }
 
   /** Refuses ALTER TABLE ADD/DROP PARTITION on an enabled dynamic partition table that is not being synced. */

@@ -5,6 +5,7 @@
 // "for sync" variant: is_being_synced printed true and the ROLLUP clause included.
 import { compareItems, listItemSql, partitionKeyToSql } from './partition-key.js';
 import { formalPartitions, visibleIndexes } from './catalog.js';
+import { indexSql } from './ddl-index.js';
 import { columnToSql } from './column-sql.js';
 import type { DatabaseState, OlapTableState, PartitionState, ViewState } from './state.js';
 
@@ -115,13 +116,7 @@ function rollupClause(table: OlapTableState): string {
 export function showCreateOlapTable(table: OlapTableState, forSync = false): string {
   const unique = table.keysType === 'UNIQUE_KEYS';
   const lines = table.columns.map((c) => `  ${columnToSql(c, unique)}`);
-  for (const idx of table.indexDefs) {
-    const cols = idx.columns.map((c) => `\`${c}\``).join(', ');
-    const props = idx.properties && Object.keys(idx.properties).length > 0
-      ? ` PROPERTIES(${Object.entries(idx.properties).map(([k, v]) => `"${k}" = "${v}"`).join(', ')})`
-      : '';
-    lines.push(`  INDEX ${idx.name} (${cols}) USING ${idx.indexType}${props} COMMENT '${idx.comment}'`);
-  }
+  for (const idx of table.indexDefs) lines.push(`  ${indexSql(idx)}`);
   let sb = `CREATE TABLE \`${table.name}\` (\n${lines.join(',\n')}\n) ENGINE=OLAP`;
   const keyCols = table.columns.filter((c) => c.isKey).map((c) => `\`${c.name}\``);
   sb += `\n${KEYS_SQL[table.keysType]}(${keyCols.join(', ')})`;
