@@ -1,8 +1,9 @@
 // Feature matrix, table features: in a database job REPLACE TABLE with and without swap, dynamic
 // partition tables (full sync, then the partitions the source's scheduler adds replayed, while
 // the destination's scheduler stays idle because its tables are being synced) and AUTO_INCREMENT
-// columns (the destination has the values the source generated); in a table job a UNIQUE table
-// with a sequence column loaded out of order.
+// columns (the destination has the values the source generated), inverted indexes created and
+// dropped (re-synced by partial syncs of the table); in table jobs a UNIQUE table with a sequence
+// column loaded out of order and an inverted index added.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCcrEnv, tableRows, tableSchema, waitSameTable, type CcrEnv } from '../support/ccr-env.js';
 import { snapshotSyncs } from '../support/ccr-observe.js';
@@ -13,6 +14,7 @@ const DB = 'mft';
 const JOB = 'mft_job';
 const TDB = 'mft_t';
 const TJOB = 'mft_seq_job';
+const IJOB = 'mft_inv_job';
 const PROPS = 'PROPERTIES ("replication_num" = "1", "binlog.enable" = "true")';
 const DYNAMIC = `"dynamic_partition.enable" = "true", "dynamic_partition.time_unit" = "DAY", "dynamic_partition.start" = "-3",
   "dynamic_partition.end" = "2", "dynamic_partition.prefix" = "p", "dynamic_partition.buckets" = "2",
@@ -26,6 +28,12 @@ function day(days: number): string {
 async function partitionsOf(sim: SimProcess, table: string): Promise<string[]> {
   const rows = await sim.query<Record<string, string>>(`SHOW PARTITIONS FROM ${DB}.${table}`);
   return rows.map((r) => `${r.PartitionName} ${r.Range}`).sort();
+}
+
+/** SHOW INDEX rows without the table name. */
+async function indexesOf(sim: SimProcess, db: string, table: string): Promise<string[]> {
+  const rows = await sim.query<Record<string, string>>(`SHOW INDEX FROM ${db}.${table}`);
+  return rows.map((r) => `${r.Key_name} ${r.Column_name} ${r.Index_type} ${r.Comment} ${r.Properties}`).sort();
 }
 
 async function tablesOf(sim: SimProcess): Promise<string[]> {
@@ -50,9 +58,12 @@ describe('database jobs replicate table features', () => {
       CREATE TABLE ${TDB}.seq (k INT, v VARCHAR(16), ts INT) UNIQUE KEY(k) DISTRIBUTED BY HASH(k) BUCKETS 2
         PROPERTIES ("replication_num" = "1", "binlog.enable" = "true", "function_column.sequence_col" = "ts");
       INSERT INTO ${TDB}.seq VALUES (1, 'v5', 5), (2, 'v1', 1);
-      INSERT INTO ${TDB}.seq VALUES (1, 'v3', 3), (3, 'v2', 2);`);
+      INSERT INTO ${TDB}.seq VALUES (1, 'v3', 3), (3, 'v2', 2);
+      CREATE TABLE ${TDB}.inv (k INT, msg STRING, INDEX idx_k (k) USING INVERTED) DUPLICATE KEY(k) DISTRIBUTED BY HASH(k) BUCKETS 2 ${PROPS};
+      INSERT INTO ${TDB}.inv VALUES (1, 'one');`);
     await env.createJob(JOB, { srcDb: DB });
     await env.createJob(TJOB, { srcDb: TDB, srcTable: 'seq', destDb: `${TDB}_replica` });
+    await env.createJob(IJOB, { srcDb: TDB, srcTable: 'inv', destDb: `${TDB}_replica` });
     await env.waitCaughtUp(JOB);
   });
   afterAll(async () => env?.close());
@@ -156,8 +167,41 @@ describe('database jobs replicate table features', () => {
     expect((await snapshotSyncs(env, TJOB)).full).toBe(1);
   });
 
-  it('all of it replayed without a snapshot sync beyond the first full sync', async () => {
+  it('inverted indexes: CREATE INDEX, ALTER TABLE ADD INDEX, DROP INDEX (each re-synced by a partial sync of the table)', async () => {
+    await env.src.query(`CREATE TABLE ${DB}.inv (k INT, msg STRING, topic VARCHAR(16), INDEX idx_topic (topic) USING INVERTED COMMENT 'tags')
+        DUPLICATE KEY(k) DISTRIBUTED BY HASH(k) BUCKETS 2 ${PROPS};
+      INSERT INTO ${DB}.inv VALUES (1, 'hello world', 'a'), (2, 'bye', 'b');`);
+    await same('inv');
+    const sameIndexes = async () => {
+      await same('inv');
+      expect(await indexesOf(env.dest, DB, 'inv')).toEqual(await indexesOf(env.src, DB, 'inv'));
+    };
+    await env.src.query(`CREATE INDEX idx_msg ON ${DB}.inv (msg) USING INVERTED PROPERTIES("parser" = "english") COMMENT 'full text'`);
+    await sameIndexes();
+    await env.src.query(`ALTER TABLE ${DB}.inv ADD INDEX idx_k (k) USING INVERTED; INSERT INTO ${DB}.inv VALUES (3, 'after', 'c');`);
+    await sameIndexes();
+    await env.src.query(`DROP INDEX idx_topic ON ${DB}.inv; INSERT INTO ${DB}.inv VALUES (4, 'dropped', 'd');`);
+    await sameIndexes();
+    expect(await indexesOf(env.dest, DB, 'inv')).toEqual(['idx_k k INVERTED  ', 'idx_msg msg INVERTED full text ("parser" = "english")']);
+  });
+
+  it('inverted indexes (table job): ADD INDEX and DROP INDEX re-sync the table', async () => {
+    const sameInv = async () => {
+      await waitSameTable(env, TDB, 'inv', `${TDB}_replica`, 'inv');
+      expect(await indexesOf(env.dest, `${TDB}_replica`, 'inv')).toEqual(await indexesOf(env.src, TDB, 'inv'));
+    };
+    await sameInv();
+    await env.src.query(`ALTER TABLE ${TDB}.inv ADD INDEX idx_msg (msg) USING INVERTED; INSERT INTO ${TDB}.inv VALUES (2, 'two');`);
+    await sameInv();
+    await env.src.query(`ALTER TABLE ${TDB}.inv DROP INDEX idx_k; INSERT INTO ${TDB}.inv VALUES (3, 'three');`);
+    await sameInv();
+    expect(await indexesOf(env.dest, `${TDB}_replica`, 'inv')).toEqual(['idx_msg msg INVERTED  ']);
+  });
+
+  it('all of it replayed without a full sync beyond the first one; partial syncs only for the index changes', async () => {
     await env.waitCaughtUp(JOB);
-    expect(await snapshotSyncs(env, JOB)).toEqual({ full: 1, partial: 0 });
+    expect(await snapshotSyncs(env, JOB)).toEqual({ full: 1, partial: 3 });
+    await env.waitCaughtUp(IJOB);
+    expect(await snapshotSyncs(env, IJOB)).toEqual({ full: 1, partial: 2 });
   });
 });
