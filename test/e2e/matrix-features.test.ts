@@ -3,7 +3,8 @@
 // the destination's scheduler stays idle because its tables are being synced) and AUTO_INCREMENT
 // columns (the destination has the values the source generated), inverted indexes created and
 // dropped (re-synced by partial syncs of the table); in table jobs a UNIQUE table with a sequence
-// column loaded out of order and an inverted index added.
+// column loaded out of order, inverted indexes added and dropped, and REPLACE TABLE of the job's
+// table (a full sync).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCcrEnv, tableRows, tableSchema, waitSameTable, type CcrEnv } from '../support/ccr-env.js';
 import { snapshotSyncs } from '../support/ccr-observe.js';
@@ -15,6 +16,7 @@ const JOB = 'mft_job';
 const TDB = 'mft_t';
 const TJOB = 'mft_seq_job';
 const IJOB = 'mft_inv_job';
+const RJOB = 'mft_replace_job';
 const PROPS = 'PROPERTIES ("replication_num" = "1", "binlog.enable" = "true")';
 const DYNAMIC = `"dynamic_partition.enable" = "true", "dynamic_partition.time_unit" = "DAY", "dynamic_partition.start" = "-3",
   "dynamic_partition.end" = "2", "dynamic_partition.prefix" = "p", "dynamic_partition.buckets" = "2",
@@ -40,7 +42,7 @@ async function tablesOf(sim: SimProcess): Promise<string[]> {
   return (await sim.query<Record<string, string>>(`SHOW TABLES FROM ${DB}`)).map((r) => Object.values(r)[0] ?? '').sort();
 }
 
-describe('database jobs replicate table features', () => {
+describe('database and table jobs replicate table features', () => {
   let env: CcrEnv;
   beforeAll(async () => {
     env = await startCcrEnv();
@@ -60,10 +62,15 @@ describe('database jobs replicate table features', () => {
       INSERT INTO ${TDB}.seq VALUES (1, 'v5', 5), (2, 'v1', 1);
       INSERT INTO ${TDB}.seq VALUES (1, 'v3', 3), (3, 'v2', 2);
       CREATE TABLE ${TDB}.inv (k INT, msg STRING, INDEX idx_k (k) USING INVERTED) DUPLICATE KEY(k) DISTRIBUTED BY HASH(k) BUCKETS 2 ${PROPS};
-      INSERT INTO ${TDB}.inv VALUES (1, 'one');`);
+      INSERT INTO ${TDB}.inv VALUES (1, 'one');
+      CREATE TABLE ${TDB}.rt (k INT, v STRING) UNIQUE KEY(k) DISTRIBUTED BY HASH(k) BUCKETS 2 ${PROPS};
+      CREATE TABLE ${TDB}.rt_next (k INT, v STRING, n INT) DUPLICATE KEY(k) DISTRIBUTED BY HASH(k) BUCKETS 1 ${PROPS};
+      INSERT INTO ${TDB}.rt VALUES (1, 'old');
+      INSERT INTO ${TDB}.rt_next VALUES (1, 'new', 1), (2, 'new', 2);`);
     await env.createJob(JOB, { srcDb: DB });
     await env.createJob(TJOB, { srcDb: TDB, srcTable: 'seq', destDb: `${TDB}_replica` });
     await env.createJob(IJOB, { srcDb: TDB, srcTable: 'inv', destDb: `${TDB}_replica` });
+    await env.createJob(RJOB, { srcDb: TDB, srcTable: 'rt', destDb: `${TDB}_replica` });
     await env.waitCaughtUp(JOB);
   });
   afterAll(async () => env?.close());
@@ -100,6 +107,19 @@ describe('database jobs replicate table features', () => {
     await env.src.query(`INSERT INTO ${DB}.active VALUES (3, 30, 300)`);
     await same('active');
     expect(await tablesOf(env.dest)).toEqual(await tablesOf(env.src));
+  });
+
+  it('REPLACE TABLE (table job): the job re-syncs the table that now has its name', async () => {
+    const sameRt = () => waitSameTable(env, TDB, 'rt', `${TDB}_replica`, 'rt');
+    await sameRt();
+    await env.waitCaughtUp(RJOB);
+    await env.src.query(`ALTER TABLE ${TDB}.rt REPLACE WITH TABLE rt_next PROPERTIES ("swap" = "true")`);
+    await sameRt();
+    expect(await tableRows(env.dest, `${TDB}_replica`, 'rt')).toEqual([`[1,"new",1]`, `[2,"new",2]`]);
+    await env.src.query(`INSERT INTO ${TDB}.rt VALUES (3, 'after', 3)`);
+    await sameRt();
+    await env.waitCaughtUp(RJOB);
+    expect((await snapshotSyncs(env, RJOB)).full).toBe(2);
   });
 
   it('dynamic partitions: full sync copies the partitions; the restored table has dynamic_partition.enable false', async () => {
