@@ -4,6 +4,7 @@
 import { BinlogType, binlogTypeName } from '../../doris/types.js';
 import { done, type BinlogHandler, type HandlerArgs, type HandlerResult } from './handler.js';
 import { barrier, dummy, modifyViewDef, notReplicated } from './other.js';
+import { modifyTableProperty } from './properties.js';
 import { addPartition, dropPartition, replacePartitions } from './partitions.js';
 import { alterJob, dropRollup, invertedIndices, modifyColumns, modifyComment, renameColumn } from './schema.js';
 import { createTable, dropTable, recoverInfo, rename, replaceTable, truncateTable } from './tables.js';
@@ -16,10 +17,11 @@ const HANDLERS: Partial<Record<number, BinlogHandler>> = {
   [BinlogType.ALTER_JOB]: alterJob,
   [BinlogType.MODIFY_TABLE_ADD_OR_DROP_COLUMNS]: modifyColumns,
   [BinlogType.DUMMY]: dummy,
-  // Database and table property changes are not replicated (Doris CCR manual): the destination
-  // keeps its own binlog, replication and compaction settings.
+  // Database property changes are not replicated (Go V25 ignores them too): the destination
+  // database keeps its own binlog and replication settings.
   [BinlogType.ALTER_DATABASE_PROPERTY]: notReplicated,
-  [BinlogType.MODIFY_TABLE_PROPERTY]: notReplicated,
+  // Table property changes are replayed, minus those the destination keeps (properties.ts).
+  [BinlogType.MODIFY_TABLE_PROPERTY]: modifyTableProperty,
   [BinlogType.BARRIER]: barrier((args) => handleBinlog(args)),
   // Storage medium / in-memory changes of partitions are not replicated.
   [BinlogType.MODIFY_PARTITIONS]: notReplicated,
