@@ -263,6 +263,27 @@ export function setTableProperties(ctx: ModelContext, dbName: string, name: stri
       throw ddlError('Can not alter light_schema_change from true to false currently');
     }
   }
+  if (entries.some(([k]) => k.startsWith('dynamic_partition.'))) {
+    // SchemaChangeHandler.process: on a table without dynamic partition properties the SET must
+    // carry a complete configuration (DynamicPartitionUtil.checkInputDynamicPartitionProperties
+    // fills enable, prefix and start), else Doris refuses with this message.
+    const dynamicExists = [...table.extraProperties.keys()].some((k) => k.startsWith('dynamic_partition.'));
+    if (!dynamicExists) {
+      const complete =
+        table.partitionType === 'RANGE' && table.partitionColumns.length === 1 && !!props['dynamic_partition.time_unit'] && !!props['dynamic_partition.end'];
+      if (!complete) {
+        throw ddlError(
+          `Table ${db.name}.${table.name} is not a dynamic partition table. Use command \`HELP ALTER TABLE\` to see how to change a normal table to a dynamic partition table.`,
+        );
+      }
+      const defaults: [string, string][] = [
+        ['dynamic_partition.enable', 'true'],
+        ['dynamic_partition.prefix', 'p'],
+        ['dynamic_partition.start', String(-2147483648)],
+      ];
+      for (const [k, v] of defaults) if (!props[k]) entries.push([k, v]);
+    }
+  }
   table.binlog = mergeBinlogConfig(table.binlog, props);
   for (const [k, v] of entries) {
     if (k.startsWith('binlog.')) continue;

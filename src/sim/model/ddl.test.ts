@@ -249,6 +249,31 @@ describe('dynamic partitions and is_being_synced', () => {
     expect(() => model.ddl.checkPartitionAlterAllowed('ccr', 'd')).not.toThrow();
   });
 
+  it('ALTER TABLE SET dynamic_partition.*: refused on a table without dynamic partitioning unless complete (SchemaChangeHandler.process)', () => {
+    const { model } = testModel();
+    model.ddl.createDatabase('ccr');
+    model.ddl.createTable(
+      'ccr',
+      tableDef({ name: 'r', keys: [col('dt', 'DATE')], partition: { type: 'RANGE', columns: ['dt'], ranges: [] }, properties: { replication_num: '1', 'binlog.enable': 'true' } }),
+    );
+    const refused =
+      'Table ccr.r is not a dynamic partition table. Use command `HELP ALTER TABLE` to see how to change a normal table to a dynamic partition table.';
+    expect(() => model.ddl.setTableProperties('ccr', 'r', { 'dynamic_partition.enable': 'false' })).toThrow(refused);
+    expect(() => model.ddl.setTableProperties('ccr', 'r', { 'dynamic_partition.time_unit': 'DAY' })).toThrow(refused);
+    // A complete configuration turns it on; the defaults Doris fills are logged with it.
+    model.ddl.setTableProperties('ccr', 'r', { 'dynamic_partition.time_unit': 'DAY', 'dynamic_partition.end': '2' });
+    const binlogs = model.binlogs.list(model.catalog.database('ccr')?.id ?? 0n);
+    const last = binlogs[binlogs.length - 1];
+    expect(last?.type).toBe(BinlogType.MODIFY_TABLE_PROPERTY);
+    expect(JSON.parse(last?.data ?? '{}')).toMatchObject({
+      tableName: 'r',
+      properties: { 'dynamic_partition.time_unit': 'DAY', 'dynamic_partition.end': '2', 'dynamic_partition.enable': 'true', 'dynamic_partition.prefix': 'p' },
+    });
+    // Once it has dynamic partition properties, single changes are accepted.
+    model.ddl.setTableProperties('ccr', 'r', { 'dynamic_partition.enable': 'false' });
+    model.ddl.setTableProperties('ccr', 'r', { 'dynamic_partition.end': '3' });
+  });
+
   it('keeps the given bucket number for BUCKETS AUTO partitions of a synced table', () => {
     const { model } = testModel();
     model.ddl.createDatabase('ccr');
