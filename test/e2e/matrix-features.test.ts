@@ -146,8 +146,9 @@ describe('database and table jobs replicate table features', () => {
     const future = `p${day(2).replaceAll('-', '')}`;
     await expect(env.src.query(`ALTER TABLE ${DB}.dyn_new DROP PARTITION ${future}`)).rejects.toThrow(/Cannot add\/drop partition on a Dynamic Partition Table/);
     // …so disable it there and drop a future partition: the destination replays the drop (its
-    // table still has dynamic partitioning enabled, MODIFY_TABLE_PROPERTY is not replicated, but
-    // it is being synced), and its scheduler does not create the partition again.
+    // table still has dynamic partitioning enabled: the MODIFY_TABLE_PROPERTY is replayed but
+    // dynamic_partition.enable is a property the destination keeps, as in Go V25; it is being
+    // synced), and its scheduler does not create the partition again.
     await env.src.query(`ALTER TABLE ${DB}.dyn_new SET ("dynamic_partition.enable" = "false");
       ALTER TABLE ${DB}.dyn_new DROP PARTITION ${future};`);
     await waitFor(async () => !(await partitionsOf(env.dest, 'dyn_new')).some((p) => p.startsWith(`${future} `)), `${future} dropped on the destination`, 20_000);
