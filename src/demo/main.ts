@@ -2,23 +2,12 @@
 // temp dir), a database job created over the HTTP API, loads and DDL on the source replicated
 // live, a check that the destination matches, then ready-to-paste commands to explore until
 // Ctrl-C, which stops every process and removes the temp dir.
-import { createServer } from 'node:net';
 import { TwoClusters } from '../bench/two-clusters.js';
+import { freePort } from '../util/free-port.js';
 import { differences, snapshotDb } from './compare.js';
 import { DB, JOB, runSteps, SOURCE_SETUP, waitInSync } from './scenario.js';
 
 const print = (line = ''): void => console.log(line);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 function explore(env: TwoClusters): string[] {
   const api = env.api.base;

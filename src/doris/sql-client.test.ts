@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../util/free-port.js';
 import { SqlClient, SqlClientError, quoteIdent, quoteString, type SqlClientOptions } from './sql-client.js';
 
 const url = new URL(process.env.CCR_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306');
@@ -20,14 +21,6 @@ function sql(options: Partial<SqlClientOptions> = {}): SqlClient {
   const c = new SqlClient({ endpoints: [mariadb], user, password, connectTimeoutMs: 2_000, ...options });
   cleanups.push(() => c.close());
   return c;
-}
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
 }
 
 /** A TCP proxy to MariaDB on `port`, standing in for a second FE that comes back. */

@@ -1,9 +1,9 @@
-import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mysqlTestTarget } from '../../test/support/mysql-url.js';
 import type { ClusterSpec } from '../jobs/job-spec.js';
 import { silentLogger } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
+import { freePort } from '../util/free-port.js';
 import { ClientPool } from './clients.js';
 import { createEngineMetrics } from './engine-metrics.js';
 
@@ -24,14 +24,6 @@ function pool(): ClientPool {
   });
   pools.push(p);
   return p;
-}
-
-async function closedPort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
 }
 
 const spec = (over: Partial<ClusterSpec>): ClusterSpec => ({
@@ -65,7 +57,7 @@ describe('ClientPool: the FE list recorded at create_ccr goes through the host m
     const mysql = mysqlTestTarget();
     const frontends = [{ host: '10.255.255.1', port: mysql.port, thriftPort: 9020, isMaster: true }];
     const sql = pool().sql(
-      spec({ host: '127.0.0.1', port: await closedPort(), user: mysql.user, password: mysql.password, frontends, hostMapping: { '10.255.255.1': mysql.host } }),
+      spec({ host: '127.0.0.1', port: await freePort(), user: mysql.user, password: mysql.password, frontends, hostMapping: { '10.255.255.1': mysql.host } }),
     );
     expect((await sql.query('SELECT 7 AS n', signal)).rows).toEqual([{ n: '7' }]);
   });

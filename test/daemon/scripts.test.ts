@@ -1,10 +1,10 @@
 // scripts/start_syncer.sh, stop_syncer.sh and enable_db_binlog.sh, run from another directory.
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../src/util/free-port.js';
 import { REPO_ROOT } from '../support/daemon-process.js';
 
 const dirs: string[] = [];
@@ -26,16 +26,6 @@ function run(script: string, args: string[], cwd: string, env: Record<string, st
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (err += c.toString()));
     child.on('close', (code) => resolve({ code, out, err }));
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      s.close(() => resolve(port));
-    });
   });
 }
 

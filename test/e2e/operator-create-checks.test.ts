@@ -1,20 +1,11 @@
 // create_ccr's first-run checks against real clusters: each refusal is a 4xx/5xx whose message
 // names the fix, and leaves nothing behind (no job in the store, no destination database);
 // once the operator fixed the cause, the same request succeeds.
-import { createServer } from 'node:net';
+import { freePort } from '../../src/util/free-port.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCcrEnv, waitSameTable, type ApiReply, type CcrEnv } from '../support/ccr-env.js';
 
 const PROPS = 'PROPERTIES ("replication_num" = "1", "binlog.enable" = "true")';
-
-/** A local port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('create_ccr first-run checks', () => {
   let env: CcrEnv;
@@ -83,7 +74,7 @@ describe('create_ccr first-run checks', () => {
 
   it('unreachable host: names host and port', async () => {
     const body = env.jobBody('cc_down', { srcDb: 'logged', destDb: 'cc_down_dest' });
-    Object.assign(body.dest as Record<string, unknown>, { port: String(await closedPort()), thrift_port: String(await closedPort()) });
+    Object.assign(body.dest as Record<string, unknown>, { port: String(await freePort()), thrift_port: String(await freePort()) });
     await refused(await env.api('/create_ccr', body), 502, /cannot reach the destination FE 127\.0\.0\.1:\d+ .*check dest\.host and dest\.port/, 'cc_down');
   });
 
