@@ -3,16 +3,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import mysql from 'mysql2/promise';
+import type { SimReady } from '../../src/bench/processes.js';
 
 export const SIM_BIN = fileURLToPath(new URL('../../bin/doris_sim', import.meta.url));
 
-export interface SimReady {
-  query_port: number;
-  rpc_port: number;
-  http_port: number;
-  fes: { name: string; host: string; query_port: number; rpc_port: number; http_port: number; is_master: boolean }[];
-  bes: { id: string; host: string; be_port: number; http_port: number }[];
-}
+export type { SimReady };
 
 export interface SimProcess {
   readonly ready: SimReady;
