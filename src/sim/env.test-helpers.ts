@@ -1,5 +1,6 @@
 // Test support: one simulated cluster in-process with its FE and BE servers listening on
 // ports the OS picked, our FE/BE Thrift clients pointed at them, and data helpers.
+import { onTestFinished } from 'vitest';
 import { BeClient } from '../doris/be-client.js';
 import { FeClient } from '../doris/fe-client.js';
 import { startBackendNode, type RunningBackendNode } from './be/backend-node.js';
@@ -55,6 +56,13 @@ export async function startTestCluster(opts: SimEnvOptions & { manual?: boolean 
       await Promise.all([...fes, ...bes].map((n) => n.close()));
     },
   };
+}
+
+/** startTestCluster for one test: the cluster is closed when the test ends. */
+export async function testCluster(opts: Parameters<typeof startTestCluster>[0] = {}): Promise<TestCluster> {
+  const c = await startTestCluster(opts);
+  onTestFinished(() => c.close());
+  return c;
 }
 
 /** Waits for `check` to return a value (not undefined/false) or fails after `ms`. */

@@ -1,22 +1,12 @@
 import http from 'node:http';
 import net from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RpcError } from '../doris/thrift/rpc-error.js';
 import { BinlogType, StatusCode } from '../doris/types.js';
-import { createBinlogTable, ROOT, startTestCluster, type TestCluster } from './env.test-helpers.js';
+import { createBinlogTable, ROOT, testCluster } from './env.test-helpers.js';
 import type { FaultState } from './faults.js';
 
 const signal = new AbortController().signal;
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-async function cluster(opts: Parameters<typeof startTestCluster>[0] = {}): Promise<TestCluster> {
-  const c = await startTestCluster(opts);
-  cleanups.push(() => c.close());
-  return c;
-}
 
 function request(port: number, method: string, path: string, body?: string, auth = `${ROOT.user}:${ROOT.passwd}`): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -42,7 +32,7 @@ function canConnect(port: number): Promise<boolean> {
 
 describe('method faults', () => {
   it('fails the next N FE calls with a status, then answers normally', async () => {
-    const c = await cluster();
+    const c = await testCluster();
     c.env.faults.failNext({ service: 'fe', method: 'getBackendMeta', count: 2, status: { code: StatusCode.INTERNAL_ERROR, message: 'boom' } });
     for (let i = 0; i < 2; i++) {
       expect((await c.fe.getBackendMeta({ ...ROOT }, signal)).status).toEqual({ status_code: StatusCode.INTERNAL_ERROR, error_msgs: ['boom'] });
@@ -51,7 +41,7 @@ describe('method faults', () => {
   });
 
   it('drops the connection of a faulted call and delays another', async () => {
-    const c = await cluster();
+    const c = await testCluster();
     c.env.faults.failNext({ service: 'fe', method: 'getMasterToken', drop: true });
     await expect(c.fe.getMasterToken({ user: ROOT.user, password: ROOT.passwd }, signal)).rejects.toBeInstanceOf(RpcError);
     expect((await c.fe.getMasterToken({ user: ROOT.user, password: ROOT.passwd }, signal)).token).toBe(c.env.clusterToken);
@@ -62,7 +52,7 @@ describe('method faults', () => {
   });
 
   it('fails BE Thrift and BE HTTP actions of one node', async () => {
-    const c = await cluster();
+    const c = await testCluster();
     const [b0, b1] = c.bes;
     c.env.faults.failNext({ service: 'be', method: 'ingest_binlog', node: String(b1?.id), status: { code: StatusCode.TIMEOUT, message: 'slow disk' } });
     expect((await c.be(b0?.id ?? 0n).ingest_binlog({}, signal)).status?.error_msgs).toEqual(['txn_id is empty']);
@@ -77,7 +67,7 @@ describe('method faults', () => {
 
 describe('cluster faults', () => {
   it('garbage-collects binlogs so getBinlog answers TOO_OLD with the DUMMY', async () => {
-    const c = await cluster();
+    const c = await testCluster();
     createBinlogTable(c.env, 'db', 't');
     c.env.model.loads.load('db', 't', { kind: 'rows', rows: [[1, 'a']] });
     c.env.model.loads.load('db', 't', { kind: 'rows', rows: [[2, 'b']] });
@@ -91,7 +81,7 @@ describe('cluster faults', () => {
   });
 
   it('stops a BE (ports closed, reported dead) and restarts it on the same ports', async () => {
-    const c = await cluster();
+    const c = await testCluster();
     const be = c.bes[1];
     if (!be) throw new Error('no BE');
     const [bePort, httpPort] = [be.bePort, be.httpPort];
@@ -109,7 +99,7 @@ describe('cluster faults', () => {
 
 describe('admin endpoint', () => {
   it('applies every fault operation from JSON and reports the state', async () => {
-    const c = await cluster({ frontends: 2 });
+    const c = await testCluster({ frontends: 2 });
     const port = c.fes[0]?.httpPort ?? 0;
     const post = (body: unknown): Promise<{ status: number; body: string }> => request(port, 'POST', '/api/__sim/faults', JSON.stringify(body));
     const stateOf = async (body: unknown): Promise<FaultState> => (JSON.parse((await post(body)).body) as { state: FaultState }).state;

@@ -1,23 +1,13 @@
 import { gunzipSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BinlogType, SnapshotType, StatusCode, type TGetSnapshotResult } from '../../doris/types.js';
 import { parseJsonBig, stringifyJsonBig, type JsonBigValue } from '../../util/json-big.js';
-import { createBinlogTable, ROOT, rowsOf, startTestCluster, waitFor, type TestCluster } from '../env.test-helpers.js';
+import { createBinlogTable, ROOT, rowsOf, testCluster, waitFor, type TestCluster } from '../env.test-helpers.js';
 import { col, tableDef, TestClock } from '../model/fixtures.js';
 import { SHOW_BACKUP_COLUMNS } from './backup-manager.js';
 import { SHOW_RESTORE_COLUMNS } from './restore-manager.js';
 
 const signal = new AbortController().signal;
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-async function cluster(opts: Parameters<typeof startTestCluster>[0] = {}): Promise<TestCluster> {
-  const c = await startTestCluster(opts);
-  cleanups.push(() => c.close());
-  return c;
-}
 
 type Obj = { [k: string]: JsonBigValue };
 
@@ -85,8 +75,8 @@ function seed(c: TestCluster): void {
 
 describe('backup → getSnapshot → restoreSnapshot across clusters', () => {
   it('restores tables and views with the data downloaded from the source BEs', async () => {
-    const src = await cluster();
-    const dest = await cluster();
+    const src = await testCluster();
+    const dest = await testCluster();
     seed(src);
     const snap = await backup(src, 'snap1', [{ name: 't' }, { name: 'v' }]);
     const info = parseJsonBig(snap.job_info?.toString('utf8') ?? '') as Obj;
@@ -117,8 +107,8 @@ describe('backup → getSnapshot → restoreSnapshot across clusters', () => {
   });
 
   it('gzips meta and job_info on request and accepts them back compressed', async () => {
-    const src = await cluster();
-    const dest = await cluster();
+    const src = await testCluster();
+    const dest = await testCluster();
     seed(src);
     await backup(src, 'snapz', [{ name: 't' }]);
     const snap = await src.fe.getSnapshot({ ...ROOT, db: 'db', label_name: 'snapz', snapshot_name: '', snapshot_type: SnapshotType.LOCAL, enable_compress: true }, signal);
@@ -137,8 +127,8 @@ describe('backup → getSnapshot → restoreSnapshot across clusters', () => {
   });
 
   it('restores under an alias given by table_refs', async () => {
-    const src = await cluster();
-    const dest = await cluster();
+    const src = await testCluster();
+    const dest = await testCluster();
     seed(src);
     const snap = await backup(src, 'snap2', [{ name: 't' }]);
     expect(await restore(src, dest, snap, 'snap2_r', { table_refs: [{ table: 't', alias_name: '__ccr_t_1' }] })).toBe('FINISHED');
@@ -149,8 +139,8 @@ describe('backup → getSnapshot → restoreSnapshot across clusters', () => {
   });
 
   it('cancels on a table with a different schema unless force_replace', async () => {
-    const src = await cluster();
-    const dest = await cluster();
+    const src = await testCluster();
+    const dest = await testCluster();
     seed(src);
     const snap = await backup(src, 'snap3', [{ name: 't' }]);
     dest.env.model.ddl.createDatabase('db', { properties: { 'binlog.enable': 'true' } });
@@ -167,8 +157,8 @@ describe('backup → getSnapshot → restoreSnapshot across clusters', () => {
   });
 
   it('restores a same-schema table in place, or atomically through a shadow table that keeps the original readable', async () => {
-    const src = await cluster();
-    const dest = await cluster({ manual: true });
+    const src = await testCluster();
+    const dest = await testCluster({ manual: true });
     seed(src);
     const snap = await backup(src, 'snap4', [{ name: 't' }]);
     createBinlogTable(dest.env, 'db', 't');
@@ -212,8 +202,8 @@ describe('backup → getSnapshot → restoreSnapshot across clusters', () => {
   });
 
   it('cancels a restore whose source token is wrong, and rejects a job_info without extra_info', async () => {
-    const src = await cluster();
-    const dest = await cluster();
+    const src = await testCluster();
+    const dest = await testCluster();
     seed(src);
     const snap = await backup(src, 'snap5', [{ name: 't' }]);
     expect(await restore(src, dest, snap, 'snap5_r', {}, 'not-the-token')).toBe('CANCELLED');
@@ -233,8 +223,8 @@ describe('backup → getSnapshot → restoreSnapshot across clusters', () => {
   });
 
   it('cleans tables not in the snapshot with clean_tables', async () => {
-    const src = await cluster();
-    const dest = await cluster();
+    const src = await testCluster();
+    const dest = await testCluster();
     seed(src);
     const snap = await backup(src, 'snap6', [{ name: 't' }]);
     createBinlogTable(dest.env, 'db', 'stray');
@@ -246,8 +236,8 @@ describe('backup → getSnapshot → restoreSnapshot across clusters', () => {
 
 describe('restoring rollups and partial backups', () => {
   it('restores every index of the backed-up partitions', async () => {
-    const src = await cluster();
-    const dest = await cluster();
+    const src = await testCluster();
+    const dest = await testCluster();
     createBinlogTable(src.env, 'db', 't', { rollups: [{ name: 'r_k', columns: ['k'] }] });
     src.env.model.loads.load('db', 't', { kind: 'rows', rows: [[1, 'a'], [1, 'b'], [120, 'c']] });
     const snap = await backup(src, 'snapRoll', [{ name: 't', partitions: ['p1'] }]);
@@ -262,7 +252,7 @@ describe('restoring rollups and partial backups', () => {
 describe('backup jobs, SHOW BACKUP and SHOW RESTORE', () => {
   it('walks the backup states, shows Doris columns, runs one job per database and expires the snapshot', async () => {
     const clock = new TestClock(Date.now());
-    const c = await cluster({ manual: true, clock: clock.now });
+    const c = await testCluster({ manual: true, clock: clock.now });
     seed(c);
     const job = c.env.backups.start({ db: 'db', label: 'snapA', repo: '__keep_on_local__', mode: 'ON', tables: [{ name: 't', partitions: ['p1'] }], properties: { timeout: '60' } });
     expect(() => c.env.backups.start({ db: 'db', label: 'snapB', repo: '__keep_on_local__', tables: [], properties: {} })).toThrow(
@@ -289,7 +279,7 @@ describe('backup jobs, SHOW BACKUP and SHOW RESTORE', () => {
   });
 
   it('rejects unknown repositories, tables, partitions and properties; cancels a running backup', async () => {
-    const c = await cluster({ manual: true });
+    const c = await testCluster({ manual: true });
     seed(c);
     const start = (over: Partial<Parameters<TestCluster['env']['backups']['start']>[0]>): void => {
       c.env.backups.start({ db: 'db', label: 'x', repo: '__keep_on_local__', mode: 'ON', tables: [{ name: 't' }], properties: {}, ...over });
@@ -310,8 +300,8 @@ describe('backup jobs, SHOW BACKUP and SHOW RESTORE', () => {
   });
 
   it('shows restore rows with Doris columns and an integer ReplicationNum', async () => {
-    const src = await cluster();
-    const dest = await cluster();
+    const src = await testCluster();
+    const dest = await testCluster();
     seed(src);
     const snap = await backup(src, 'snapR', [{ name: 't' }]);
     await restore(src, dest, snap, 'snapR_r');

@@ -3,19 +3,13 @@ import { FeClient } from '../../doris/fe-client.js';
 import { ThriftClient } from '../../doris/thrift/client.js';
 import { FRONTEND_CODECS } from '../../doris/thrift/codec.js';
 import { BinlogType, SnapshotType, StatusCode } from '../../doris/types.js';
-import { createBinlogTable, ROOT, startTestCluster, type TestCluster } from '../env.test-helpers.js';
+import { createBinlogTable, ROOT, testCluster, type TestCluster } from '../env.test-helpers.js';
 
 const signal = new AbortController().signal;
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-async function cluster(opts: Parameters<typeof startTestCluster>[0] = {}): Promise<TestCluster> {
-  const c = await startTestCluster(opts);
-  cleanups.push(() => c.close());
-  return c;
-}
 
 function rawClient(port: number): ThriftClient {
   const client = new ThriftClient({ host: '127.0.0.1', port }, { callTimeoutMs: 5_000 });
@@ -41,7 +35,7 @@ function stagePartition(c: TestCluster, db: string, table: string, txnId: bigint
 
 describe('FrontendService: master handling', () => {
   it('answers NOT_MASTER with the master rpc address on a follower, and FeClient follows it', async () => {
-    const c = await cluster({ frontends: 2 });
+    const c = await testCluster({ frontends: 2 });
     const [master, follower] = c.fes;
     const raw = rawClient(follower?.rpcPort ?? 0);
     const reply = await raw.call(FRONTEND_CODECS.getBinlog, { ...ROOT, db: 'x', prev_commit_seq: 0n }, signal);
@@ -56,7 +50,7 @@ describe('FrontendService: master handling', () => {
   });
 
   it('leaves master_address unset while no master is known, and redirects after a master switch', async () => {
-    const c = await cluster({ frontends: 2 });
+    const c = await testCluster({ frontends: 2 });
     const [first, second] = c.fes;
     c.env.faults.clearMaster();
     const raw = rawClient(first?.rpcPort ?? 0);
@@ -74,7 +68,7 @@ describe('FrontendService: master handling', () => {
 
 describe('FrontendService: authentication and required fields', () => {
   it('checks required fields in order and the password', async () => {
-    const c = await cluster();
+    const c = await testCluster();
     createBinlogTable(c.env, 'db', 't');
     expect((await c.fe.getBinlog({ user: 'root', db: 'db', prev_commit_seq: 0n }, signal)).status).toEqual({
       status_code: StatusCode.ANALYSIS_ERROR,
@@ -88,7 +82,7 @@ describe('FrontendService: authentication and required fields', () => {
   });
 
   it('getMasterToken: NOT_AUTHORIZED on a wrong password; the token then replaces the password', async () => {
-    const c = await cluster();
+    const c = await testCluster();
     createBinlogTable(c.env, 'db', 't');
     const bad = await c.fe.getMasterToken({ user: 'root', password: 'nope' }, signal);
     expect(bad.status?.status_code).toBe(StatusCode.NOT_AUTHORIZED);
@@ -104,7 +98,7 @@ describe('FrontendService: authentication and required fields', () => {
 
 describe('FrontendService: transactions', () => {
   it('begins, rejects a used label with its job status, reuses a label after abort, commits visibly', async () => {
-    const c = await cluster();
+    const c = await testCluster();
     createBinlogTable(c.env, 'db', 't');
     const t = c.env.model.catalog.table('db', 't');
     const tableIds = [t?.id ?? 0n];
@@ -158,7 +152,7 @@ describe('FrontendService: transactions', () => {
   });
 
   it('commitTxn answers PUBLISH_TIMEOUT while publish is held; the data becomes visible when released', async () => {
-    const c = await cluster();
+    const c = await testCluster();
     createBinlogTable(c.env, 'db', 't', { properties: { replication_num: '1', 'binlog.enable': 'true' } });
     const t = c.env.model.catalog.table('db', 't');
     const begin = await c.fe.beginTxn({ ...ROOT, db: 'db', table_ids: [t?.id ?? 0n], label: 'held' }, signal);
@@ -176,7 +170,7 @@ describe('FrontendService: transactions', () => {
 
 describe('FrontendService: binlogs and metadata', () => {
   it('getBinlog / getBinlogLag / lockBinlog delegate to the binlog manager', async () => {
-    const c = await cluster();
+    const c = await testCluster();
     createBinlogTable(c.env, 'db', 't');
     c.env.model.loads.load('db', 't', { kind: 'rows', rows: [[1, 'a']] });
     const r = await c.fe.getBinlog({ ...ROOT, db: 'db', table: 't', prev_commit_seq: 0n }, signal);
@@ -190,7 +184,7 @@ describe('FrontendService: binlogs and metadata', () => {
   });
 
   it('getMeta: OK without db_meta for an unknown db, unknown tables dropped; getBackendMeta reports real ports', async () => {
-    const c = await cluster();
+    const c = await testCluster();
     createBinlogTable(c.env, 'db', 't');
     const none = await c.fe.getMeta({ ...ROOT, db: { name: 'missing' } }, signal);
     expect(none).toEqual({ status: { status_code: StatusCode.OK } });
@@ -204,7 +198,7 @@ describe('FrontendService: binlogs and metadata', () => {
   });
 
   it('getSnapshot validates its request and reports a missing snapshot', async () => {
-    const c = await cluster();
+    const c = await testCluster();
     createBinlogTable(c.env, 'db', 't');
     const base = { ...ROOT, db: 'db', label_name: 'nope', snapshot_name: '', snapshot_type: SnapshotType.LOCAL };
     expect((await c.fe.getSnapshot({ ...base, snapshot_name: undefined }, signal)).status?.error_msgs).toEqual(['errCode = 2, detailMessage = snapshot_name is not set']);
